@@ -1,0 +1,16 @@
+/** @type {import('jest').Config} */
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  testEnvironment: 'node',
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    project('unit'),
+    project('integration', { slowTestThreshold: 15 }),
+    project('contract', { slowTestThreshold: 15 }),
+  ],
+};

@@ -1,0 +1,22 @@
+import { type AuthenticationError } from '../../protocol/authenticator';
+import { type ProductService } from '../../protocol/dispatcher';
+import { PRODUCT_VERSIONS } from '../action';
+import { clientCertificateActions } from './client-certificates.handlers';
+import { edgeCertificateActions } from './edge-certificates.handlers';
+import { EsaErrors } from './esa-errors';
+import { originClientCertificateActions } from './origin-client-certificates.handlers';
+import { siteActions } from './sites.handlers';
+
+/** ESA 2024-09-10. Its API documents its own 403s for every signature problem. */
+export const esaService: ProductService = {
+  product: 'ESA',
+  version: PRODUCT_VERSIONS.ESA,
+  actions: {
+    ...siteActions,
+    ...edgeCertificateActions,
+    ...clientCertificateActions,
+    ...originClientCertificateActions,
+  },
+  authenticationError: (error: AuthenticationError) =>
+    error.failure === 'expired' || error.failure === 'missingTimestamp' ? EsaErrors.invalidTime() : EsaErrors.invalidToken(),
+};

@@ -1,0 +1,34 @@
+import { type AuthenticationError } from '../../protocol/authenticator';
+import { type ProductService } from '../../protocol/dispatcher';
+import { CommonErrors, EmulatorError } from '../../protocol/emulator-error';
+import { PRODUCT_VERSIONS } from '../action';
+import { serverCertificateActions } from './server-certificates.handlers';
+
+/** SLB 2014-05-15. Signature problems get the POP gateway's common codes (REFERENCE.md 5.2). */
+export const slbService: ProductService = {
+  product: 'SLB',
+  version: PRODUCT_VERSIONS.SLB,
+  actions: serverCertificateActions,
+  authenticationError: (error: AuthenticationError) => {
+    switch (error.failure) {
+      case 'missing':
+        return CommonErrors.missingParameter('Signature');
+      case 'malformed':
+        return CommonErrors.incompleteSignature(error.message);
+      case 'unknownKey':
+        return CommonErrors.accessKeyNotFound();
+      case 'badSignature':
+        return new EmulatorError(
+          'SignatureDoesNotMatch',
+          400,
+          `Specified signature is not matched with our calculation. server string to sign is:${error.stringToSign ?? ''}`,
+        );
+      case 'missingTimestamp':
+        return CommonErrors.illegalTimestamp();
+      case 'expired':
+        return CommonErrors.timestampExpired();
+      case 'nonceUsed':
+        return CommonErrors.signatureNonceUsed();
+    }
+  },
+};

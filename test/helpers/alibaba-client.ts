@@ -1,0 +1,100 @@
+import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
+import * as $Util from '@alicloud/tea-util';
+import { type RunningEmulator } from '../../src/emulator/emulator';
+
+export type SignatureScheme = 'v3' | 'v2';
+
+/** How each action is sent, as the generated SDKs send it (REFERENCE.md 3.1 and 4.1). */
+export interface CallShape {
+  method: 'GET' | 'POST';
+  /** Parameters that travel in a form body; the rest go in the query string. */
+  bodyParams?: string[];
+}
+
+export const ESA_SHAPES: Record<string, CallShape> = {
+  ListSites: { method: 'GET' },
+  GetSite: { method: 'GET' },
+  ApplyCertificate: { method: 'POST' },
+  GetCertificate: { method: 'POST' },
+  ListCertificates: { method: 'POST' },
+  SetCertificate: { method: 'POST', bodyParams: ['CasId', 'Certificate', 'Id', 'Name', 'PrivateKey', 'Region', 'SiteId', 'Type'] },
+  DeleteCertificate: { method: 'GET' },
+  CreateClientCertificate: { method: 'POST', bodyParams: ['CSR', 'PkeyType', 'ValidityDays'] },
+  GetClientCertificate: { method: 'GET' },
+  ListClientCertificates: { method: 'GET' },
+  RevokeClientCertificate: { method: 'GET' },
+  ActivateClientCertificate: { method: 'GET' },
+  DeleteClientCertificate: { method: 'GET' },
+  UploadSiteOriginClientCertificate: { method: 'POST', bodyParams: ['Certificate', 'Name', 'PrivateKey'] },
+  GetSiteOriginClientCertificate: { method: 'GET' },
+  ListSiteOriginClientCertificates: { method: 'GET' },
+  DeleteSiteOriginClientCertificate: { method: 'GET' },
+};
+
+/** A thrown client error, as the tests look at it. */
+export interface CloudError {
+  code: string;
+  statusCode: number;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * The unmodified `@alicloud/openapi-client`, pointed at the emulator: what the gateway's adapters use,
+ * so the tests speak exactly the protocol the real cloud receives.
+ */
+export class AlibabaTestClient {
+  private readonly client: OpenApi;
+
+  constructor(
+    emulator: Pick<RunningEmulator, 'endpoint'>,
+    private readonly product: 'ESA' | 'SLB',
+    options: { scheme?: SignatureScheme; accessKeyId?: string; accessKeySecret?: string } = {},
+  ) {
+    this.client = new OpenApi(
+      new $OpenApi.Config({
+        accessKeyId: options.accessKeyId ?? 'emulator-key',
+        accessKeySecret: options.accessKeySecret ?? 'emulator-secret',
+        endpoint: emulator.endpoint,
+        protocol: 'http',
+        ...(options.scheme === 'v2' ? { signatureAlgorithm: 'v2' } : {}),
+      }),
+    );
+  }
+
+  /** Calls `action`; resolves to the response body (PascalCase, as the cloud sends it). */
+  async call<T = Record<string, unknown>>(action: string, params: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+    const shape: CallShape = this.product === 'ESA' ? (ESA_SHAPES[action] ?? { method: 'POST' }) : { method: 'POST' };
+    const query: Record<string, string> = {};
+    const body: Record<string, string> = {};
+    for (const [key, value] of Object.entries(params)) {
+      if (value === undefined) continue;
+      (shape.bodyParams?.includes(key) ? body : query)[key] = String(value);
+    }
+    const request = new $OpenApi.OpenApiRequest({ query, ...(Object.keys(body).length ? { body } : {}) });
+    const callParams = new $OpenApi.Params({
+      action,
+      version: this.product === 'ESA' ? '2024-09-10' : '2014-05-15',
+      protocol: 'HTTP',
+      pathname: '/',
+      method: shape.method,
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
+    const runtime = new $Util.RuntimeOptions({ readTimeout: 20_000, connectTimeout: 20_000 });
+    const response = (await this.client.callApi(callParams, request, runtime)) as { body: T };
+    return response.body;
+  }
+
+  /** Calls `action` expecting it to fail; resolves to the error. */
+  async fail(action: string, params: Record<string, string | number | boolean | undefined> = {}): Promise<CloudError> {
+    try {
+      await this.call(action, params);
+    } catch (error) {
+      return error as CloudError;
+    }
+    throw new Error(`${action} succeeded but was expected to fail`);
+  }
+}

@@ -1,0 +1,28 @@
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/emulator';
+
+/** An emulator on a free loopback port for one test file, reset (and stats cleared) by `reset()`. */
+export interface TestEmulator extends RunningEmulator {
+  reset(): Promise<void>;
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  stats(): Promise<Record<string, number>>;
+}
+
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  const emulator = await startEmulator({ log: () => undefined, validation: { mode: 'manual' }, ...options });
+  const admin = async <T>(method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${emulator.url}/_emulator/${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+  return {
+    ...emulator,
+    admin,
+    reset: async () => {
+      await admin('POST', 'reset');
+    },
+    stats: async () => (await admin<{ calls: Record<string, number> }>('GET', 'stats')).body.calls,
+  };
+}
