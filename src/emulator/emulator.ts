@@ -59,6 +59,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const template = () => (demo ??= buildDemoAccount(authorities, clock.now()));
   const store = new StateStore(template, () => authorities.snapshot(), options.stateFile);
   if (saved) store.restore(saved);
+  // Built before listening (about a second of key generation), so no caller's first request pays for it.
+  await template();
 
   const stats = new CallStats();
   const faults = new FaultInjector();

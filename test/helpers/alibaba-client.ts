@@ -31,6 +31,14 @@ export const ESA_SHAPES: Record<string, CallShape> = {
   DeleteSiteOriginClientCertificate: { method: 'GET' },
 };
 
+/** Extra headers or query values merged over what the client generates (it signs them too). */
+export interface WireOverrides {
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  /** Send the parameters as a JSON body instead (reqBodyType json). */
+  jsonBody?: boolean;
+}
+
 /** A thrown client error, as the tests look at it. */
 export interface CloudError {
   code: string;
@@ -45,12 +53,14 @@ export interface CloudError {
  */
 export class AlibabaTestClient {
   private readonly client: OpenApi;
+  private readonly timeoutMs: number;
 
   constructor(
     emulator: Pick<RunningEmulator, 'endpoint'>,
     private readonly product: 'ESA' | 'SLB',
-    options: { scheme?: SignatureScheme; accessKeyId?: string; accessKeySecret?: string } = {},
+    options: { scheme?: SignatureScheme; accessKeyId?: string; accessKeySecret?: string; timeoutMs?: number } = {},
   ) {
+    this.timeoutMs = options.timeoutMs ?? 20_000;
     this.client = new OpenApi(
       new $OpenApi.Config({
         accessKeyId: options.accessKeyId ?? 'emulator-key',
@@ -63,7 +73,11 @@ export class AlibabaTestClient {
   }
 
   /** Calls `action`; resolves to the response body (PascalCase, as the cloud sends it). */
-  async call<T = Record<string, unknown>>(action: string, params: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+  async call<T = Record<string, unknown>>(
+    action: string,
+    params: Record<string, string | number | boolean | undefined> = {},
+    overrides: WireOverrides = {},
+  ): Promise<T> {
     const shape: CallShape = this.product === 'ESA' ? (ESA_SHAPES[action] ?? { method: 'POST' }) : { method: 'POST' };
     const query: Record<string, string> = {};
     const body: Record<string, string> = {};
@@ -71,27 +85,40 @@ export class AlibabaTestClient {
       if (value === undefined) continue;
       (shape.bodyParams?.includes(key) ? body : query)[key] = String(value);
     }
-    const request = new $OpenApi.OpenApiRequest({ query, ...(Object.keys(body).length ? { body } : {}) });
+    if (overrides.jsonBody) {
+      Object.assign(body, query);
+      for (const key of Object.keys(query)) delete query[key];
+    }
+    const request = new $OpenApi.OpenApiRequest({
+      query: { ...query, ...overrides.query },
+      ...(overrides.headers ? { headers: overrides.headers } : {}),
+      ...(Object.keys(body).length ? { body } : {}),
+    });
     const callParams = new $OpenApi.Params({
       action,
       version: this.product === 'ESA' ? '2024-09-10' : '2014-05-15',
       protocol: 'HTTP',
       pathname: '/',
-      method: shape.method,
+      method: overrides.jsonBody ? 'POST' : shape.method,
       authType: 'AK',
       style: 'RPC',
-      reqBodyType: 'formData',
+      reqBodyType: overrides.jsonBody ? 'json' : 'formData',
       bodyType: 'json',
     });
-    const runtime = new $Util.RuntimeOptions({ readTimeout: 20_000, connectTimeout: 20_000 });
+    // Both bounds: the client's connect timeout also fires while it waits for the answer (REFERENCE.md 1.8).
+    const runtime = new $Util.RuntimeOptions({ readTimeout: this.timeoutMs, connectTimeout: this.timeoutMs });
     const response = (await this.client.callApi(callParams, request, runtime)) as { body: T };
     return response.body;
   }
 
   /** Calls `action` expecting it to fail; resolves to the error. */
-  async fail(action: string, params: Record<string, string | number | boolean | undefined> = {}): Promise<CloudError> {
+  async fail(
+    action: string,
+    params: Record<string, string | number | boolean | undefined> = {},
+    overrides: WireOverrides = {},
+  ): Promise<CloudError> {
     try {
-      await this.call(action, params);
+      await this.call(action, params, overrides);
     } catch (error) {
       return error as CloudError;
     }
