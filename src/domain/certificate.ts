@@ -1,0 +1,68 @@
+/** The unified certificate every provider maps to: plain data, no GraphQL, no cloud SDK types. */
+
+export type ProviderName = 'ESA' | 'SLB';
+
+/** ESA site (edge) certificate, ESA origin mTLS client certificate, ESA-CA client certificate, SLB server certificate. */
+export type CertificateKind = 'EDGE' | 'ORIGIN_CLIENT' | 'CLIENT' | 'SERVER';
+
+/** Where a certificate lives: enough to fetch it again from its cloud API. */
+export type CertificateRef =
+  | { provider: 'ESA'; kind: 'EDGE' | 'ORIGIN_CLIENT' | 'CLIENT'; siteId: string; nativeId: string }
+  | { provider: 'SLB'; kind: 'SERVER'; regionId: string; nativeId: string };
+
+export interface DomainValidation {
+  id: string;
+  type: string;
+  key: string;
+  value: string;
+  status: string;
+}
+
+export interface Certificate {
+  ref: CertificateRef;
+  siteName?: string;
+  resourceGroupId?: string;
+  name?: string;
+  /** The upstream status as given: OK, Applying, active, revoked... */
+  status?: string;
+  /** ESA: free / upload / cas / dcdn. */
+  type?: string;
+  commonName?: string;
+  subjectAlternativeNames: string[];
+  issuer?: string;
+  issuerCommonName?: string;
+  serialNumber?: string;
+  fingerprintSha256?: string;
+  fingerprintSha1?: string;
+  signatureAlgorithm?: string;
+  publicKeyAlgorithm?: string;
+  notBefore?: Date;
+  notAfter?: Date;
+  validityDays?: number;
+  createdAt?: Date;
+  updatedAt?: Date;
+  casId?: string;
+  caCertificateId?: string;
+  certificatePem?: string;
+  domainValidations: DomainValidation[];
+  applyCode?: number;
+  applyMessage?: string;
+  isAliCloudCertificate?: boolean;
+  aliCloudCertificateId?: string;
+  aliCloudCertificateName?: string;
+}
+
+export function regionOf(ref: CertificateRef): string | undefined {
+  return ref.provider === 'SLB' ? ref.regionId : undefined;
+}
+
+export function siteOf(ref: CertificateRef): string | undefined {
+  return ref.provider === 'ESA' ? ref.siteId : undefined;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole days left before `notAfter` (negative once expired), or undefined without a date. */
+export function daysUntilExpiry(certificate: Pick<Certificate, 'notAfter'>, now: Date): number | undefined {
+  return certificate.notAfter ? Math.floor((certificate.notAfter.getTime() - now.getTime()) / DAY_MS) : undefined;
+}

@@ -1,0 +1,43 @@
+import { ERROR_CATALOGUE, isKnownCode, specForUnknown, type ErrorCategory, type ErrorCode } from './error-catalogue';
+
+export type ErrorProvider = 'ESA' | 'SLB' | 'GATEWAY';
+
+export interface GatewayErrorDetails {
+  provider: ErrorProvider;
+  /** The cloud action that answered, when one was called. */
+  action?: string;
+  /** The upstream RequestId, when there was one. */
+  requestId?: string;
+  /** The upstream HTTP status; defaults to the catalogue's. */
+  httpStatus?: number;
+}
+
+/**
+ * An error with a documented code, from the cloud or refused at the gateway. It knows nothing of
+ * GraphQL; the server's error formatter turns it into extensions. Messages never carry secrets:
+ * whoever builds one passes text that is safe to show.
+ */
+export class GatewayError extends Error {
+  readonly category: ErrorCategory;
+  readonly httpStatus: number;
+  readonly retryable: boolean;
+
+  constructor(
+    readonly code: ErrorCode | (string & {}),
+    message: string,
+    readonly details: GatewayErrorDetails,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+    const spec = isKnownCode(code) ? ERROR_CATALOGUE[code] : specForUnknown(details.httpStatus ?? 0);
+    this.category = spec.category;
+    this.httpStatus = details.httpStatus ?? spec.httpStatus;
+    this.retryable = spec.retryable;
+  }
+
+  /** Input the documentation defines as invalid, refused before any cloud call. */
+  static refused(code: ErrorCode, provider: ErrorProvider, detail?: string, action?: string): GatewayError {
+    const message = detail ? `${ERROR_CATALOGUE[code].message} ${detail}` : ERROR_CATALOGUE[code].message;
+    return new GatewayError(code, message, { provider, ...(action ? { action } : {}) });
+  }
+}

@@ -1,0 +1,43 @@
+import { type CertificateKind, type CertificateRef } from './certificate';
+import { GatewayError } from './errors/gateway-error';
+
+/**
+ * Opaque certificate ids: `crt_` + base64url of `kind:scope:nativeId`, where scope is the ESA site id
+ * or the SLB region. Opaque so callers never build them by hand; versioned by the prefix; decoding is
+ * strict (canonical encoding only) so junk is refused instead of half-understood.
+ */
+const PREFIX = 'crt_';
+const KINDS: readonly CertificateKind[] = ['EDGE', 'ORIGIN_CLIENT', 'CLIENT', 'SERVER'];
+const SITE_ID = /^\d{1,16}$/;
+const REGION_ID = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+const NATIVE_ID = /^[\w.*:-]{1,128}$/;
+const MAX_ID_LENGTH = 256;
+
+export function encodeCertificateId(ref: CertificateRef): string {
+  const scope = ref.provider === 'ESA' ? ref.siteId : ref.regionId;
+  return PREFIX + Buffer.from(`${ref.kind}:${scope}:${ref.nativeId}`, 'utf8').toString('base64url');
+}
+
+/** The reference behind an id, or a BAD_USER_INPUT `InvalidParameter` error. */
+export function decodeCertificateId(id: string): CertificateRef {
+  const invalid = () => GatewayError.refused('InvalidParameter', 'GATEWAY', 'The certificate id is not one this gateway issued.');
+  if (id.length > MAX_ID_LENGTH || !id.startsWith(PREFIX)) throw invalid();
+  const encoded = id.slice(PREFIX.length);
+  if (!/^[A-Za-z0-9_-]+$/.test(encoded)) throw invalid();
+  const decoded = Buffer.from(encoded, 'base64url').toString('utf8');
+  if (Buffer.from(decoded, 'utf8').toString('base64url') !== encoded) throw invalid();
+
+  const first = decoded.indexOf(':');
+  const second = decoded.indexOf(':', first + 1);
+  if (first < 0 || second < 0) throw invalid();
+  const kind = decoded.slice(0, first) as CertificateKind;
+  const scope = decoded.slice(first + 1, second);
+  const nativeId = decoded.slice(second + 1);
+  if (!KINDS.includes(kind) || !NATIVE_ID.test(nativeId)) throw invalid();
+  if (kind === 'SERVER') {
+    if (!REGION_ID.test(scope)) throw invalid();
+    return { provider: 'SLB', kind, regionId: scope, nativeId };
+  }
+  if (!SITE_ID.test(scope)) throw invalid();
+  return { provider: 'ESA', kind, siteId: scope, nativeId };
+}

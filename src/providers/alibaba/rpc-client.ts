@@ -1,0 +1,119 @@
+import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
+import * as $Util from '@alicloud/tea-util';
+import { GatewayError } from '../../domain/errors/gateway-error';
+import { type ProviderName } from '../../domain/certificate';
+
+export interface RpcClientOptions {
+  product: ProviderName;
+  /** API version: ESA `2024-09-10`, SLB `2014-05-15`. */
+  version: string;
+  /** `host[:port]`, used verbatim by the client as URL host and signed `host` header. */
+  endpoint: string;
+  protocol: 'http' | 'https';
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** Upper bound of one call, connect and answer together. */
+  timeoutMs: number;
+}
+
+export interface RpcCall {
+  method: 'GET' | 'POST';
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Sent form-encoded, as the SDKs send certificates, keys and CSRs. */
+  body?: Record<string, string | number | boolean | undefined>;
+}
+
+export interface RpcAnswer<T> {
+  body: T;
+  requestId?: string;
+}
+
+/** What the tea runtime throws for an HTTP error answer (REFERENCE.md 1.7). */
+interface TeaResponseError {
+  code?: string;
+  statusCode?: number;
+  data?: { RequestId?: string; Message?: string };
+  name?: string;
+  message?: string;
+}
+
+/**
+ * One product's RPC endpoint through the unmodified `@alicloud/openapi-client` (ACS3-HMAC-SHA256
+ * signatures). The client never retries and bounds each call by both its connect and read timeouts
+ * (REFERENCE.md 1.8), so both are set to the same deadline. Every failure leaves here as a
+ * GatewayError carrying the documented code; no SDK type or error escapes.
+ */
+export class RpcClient {
+  private readonly client: OpenApi;
+
+  constructor(private readonly options: RpcClientOptions) {
+    this.client = new OpenApi(
+      new $OpenApi.Config({
+        accessKeyId: options.accessKeyId,
+        accessKeySecret: options.accessKeySecret,
+        endpoint: options.endpoint,
+        protocol: options.protocol,
+      }),
+    );
+  }
+
+  get product(): ProviderName {
+    return this.options.product;
+  }
+
+  async call<T>(action: string, call: RpcCall): Promise<RpcAnswer<T>> {
+    const params = new $OpenApi.Params({
+      action,
+      version: this.options.version,
+      protocol: this.options.protocol.toUpperCase(),
+      pathname: '/',
+      method: call.method,
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
+    const body = call.body ? compact(call.body) : undefined;
+    const request = new $OpenApi.OpenApiRequest({ query: compact(call.query ?? {}), ...(body && Object.keys(body).length ? { body } : {}) });
+    const runtime = new $Util.RuntimeOptions({ readTimeout: this.options.timeoutMs, connectTimeout: this.options.timeoutMs });
+    try {
+      const response = (await this.client.callApi(params, request, runtime)) as { body: T & { RequestId?: string } };
+      return { body: response.body, ...(response.body.RequestId ? { requestId: response.body.RequestId } : {}) };
+    } catch (error) {
+      throw this.translate(action, error as TeaResponseError);
+    }
+  }
+
+  private translate(action: string, error: TeaResponseError): GatewayError {
+    const provider = this.options.product;
+    if (typeof error.statusCode === 'number' && error.code && error.code !== 'undefined') {
+      return new GatewayError(error.code, safeMessage(error.data?.Message ?? error.code), {
+        provider,
+        action,
+        httpStatus: error.statusCode,
+        ...(error.data?.RequestId ? { requestId: error.data.RequestId } : {}),
+      });
+    }
+    if (error.name === 'RequestTimeoutError' || /Timeout/.test(error.message ?? '')) {
+      return GatewayError.refused('UPSTREAM_TIMEOUT', provider, `${provider} ${action} took longer than ${this.options.timeoutMs} ms.`, action);
+    }
+    return GatewayError.refused('UPSTREAM_UNREACHABLE', provider, `${provider} ${action} failed before answering.`, action);
+  }
+}
+
+function compact(values: Record<string, string | number | boolean | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) out[key] = String(value);
+  return out;
+}
+
+/**
+ * Upstream messages go to callers; strip what must never travel: PEM blocks and the string-to-sign
+ * the POP gateway appends to signature errors.
+ */
+export function safeMessage(message: string): string {
+  return message
+    .replace(/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, '[redacted PEM]')
+    .replace(/\s*server string to sign is:[\s\S]*$/, '')
+    .slice(0, 500);
+}
