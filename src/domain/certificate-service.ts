@@ -1,0 +1,182 @@
+import { type Certificate, type CertificateRef } from './certificate';
+import { type CertificateReader } from './certificate-reader';
+import { GatewayError } from './errors/gateway-error';
+import { decodeCertificateId } from './global-id';
+import {
+  type ApplyCertificateResult,
+  type CreatedClientCertificate,
+  type FreeCertificateType,
+  type ServerCertificateInput,
+} from './inputs';
+import { type Site } from './site';
+import { checkFreeCertificateDomains } from './validation/free-certificate-domains';
+import { checkRegionId, checkSiteId, checkValidityDays } from './validation/identifiers';
+import { checkCertificateAndKey, checkCsrShape, parseCertificate } from './validation/pem-checks';
+import { type EsaProvider, type SlbProvider } from './ports';
+
+/**
+ * The gateway's operations, per request. Reads go through the request's reader (batched, memoised);
+ * writes validate what the documentation defines as invalid before calling the cloud, then make the
+ * reader forget what it knew.
+ */
+export class CertificateService {
+  constructor(
+    private readonly reader: CertificateReader,
+    private readonly esa: EsaProvider,
+    private readonly slb: SlbProvider,
+  ) {}
+
+  certificate(id: string): Promise<Certificate> {
+    return this.reader.certificate(decodeCertificateId(id));
+  }
+
+  /** One promise per id, in order: a bad or missing id fails its own slot only. */
+  certificates(ids: readonly string[]): Array<Promise<Certificate>> {
+    return ids.map((id) => {
+      try {
+        return this.reader.certificate(decodeCertificateId(id));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    });
+  }
+
+  esaCertificate(siteId: string, id: string): Promise<Certificate> {
+    return this.reader.certificate({ provider: 'ESA', kind: 'EDGE', siteId: checkSiteId(siteId, 'GetCertificate'), nativeId: checkNativeId(id) });
+  }
+
+  async serverCertificates(regionId: string, ids?: readonly string[]): Promise<Certificate[]> {
+    const all = await this.reader.regionCertificates(checkRegionId(regionId, 'DescribeServerCertificates'));
+    if (ids === undefined) return all;
+    const wanted = new Set(ids);
+    return all.filter((certificate) => wanted.has(certificate.ref.nativeId));
+  }
+
+  sites(): Promise<Site[]> {
+    return this.reader.sites();
+  }
+
+  site(siteId: string): Promise<Site> {
+    return this.reader.site(checkSiteId(siteId, 'GetSite'));
+  }
+
+  siteCertificates(siteId: string): Promise<Certificate[]> {
+    return this.reader.siteCertificates(siteId);
+  }
+
+  /** The certificate an application created, read through the batch reader. */
+  applicationCertificate(ref: CertificateRef): Promise<Certificate> {
+    return this.reader.certificate(ref);
+  }
+
+  async applyCertificate(siteId: string, domains: readonly string[], type: FreeCertificateType): Promise<ApplyCertificateResult> {
+    const input = { siteId: checkSiteId(siteId, 'ApplyCertificate'), domains: checkFreeCertificateDomains(domains, type), type };
+    const result = await this.esa.applyCertificate(input);
+    this.reader.forget();
+    return result;
+  }
+
+  async uploadSiteCertificate(input: { siteId: string; certificate?: string; privateKey?: string; name?: string; casId?: string }): Promise<Certificate> {
+    const siteId = checkSiteId(input.siteId, 'SetCertificate');
+    const name = input.name === undefined ? {} : { name: input.name };
+    let ref: CertificateRef;
+    if (input.casId !== undefined) {
+      if (input.certificate !== undefined || input.privateKey !== undefined) throw refusedBoth();
+      ref = await this.esa.setCertificate({ siteId, kind: 'cas', casId: input.casId, ...name });
+    } else {
+      if (input.certificate === undefined || input.privateKey === undefined) {
+        throw GatewayError.refused('InvalidParameter', 'ESA', 'Give certificate and privateKey, or casId.', 'SetCertificate');
+      }
+      checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'SetCertificate');
+      ref = await this.esa.setCertificate({ siteId, kind: 'upload', certificate: input.certificate, privateKey: input.privateKey, ...name });
+    }
+    this.reader.forget();
+    return this.reader.certificate(ref);
+  }
+
+  async uploadOriginClientCertificate(input: { siteId: string; certificate: string; privateKey: string; name?: string }): Promise<Certificate> {
+    const siteId = checkSiteId(input.siteId, 'UploadSiteOriginClientCertificate');
+    checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'UploadSiteOriginClientCertificate');
+    const certificate = await this.esa.uploadOriginClientCertificate({ ...input, siteId });
+    this.reader.forget();
+    return certificate;
+  }
+
+  async createClientCertificate(input: { siteId: string; csr?: string; keyAlgorithm?: 'RSA' | 'ECDSA'; validityDays: number }): Promise<CreatedClientCertificate> {
+    const siteId = checkSiteId(input.siteId, 'CreateClientCertificate');
+    const validityDays = checkValidityDays(input.validityDays);
+    if (input.csr !== undefined) {
+      if (input.keyAlgorithm !== undefined) {
+        throw GatewayError.refused('InvalidParameter', 'ESA', 'Give a CSR or a keyAlgorithm, not both.', 'CreateClientCertificate');
+      }
+      checkCsrShape(input.csr);
+    }
+    const created = await this.esa.createClientCertificate({ ...input, siteId, validityDays });
+    this.reader.forget();
+    return created;
+  }
+
+  async uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate> {
+    const regionId = checkRegionId(input.regionId, 'UploadServerCertificate');
+    const byPem = input.serverCertificate !== undefined || input.privateKey !== undefined;
+    if (byPem && input.aliCloudCertificateId !== undefined) throw refusedBoth('SLB');
+    if (byPem) {
+      if (input.serverCertificate === undefined || input.privateKey === undefined) {
+        throw GatewayError.refused('InvalidParameter', 'SLB', 'The specified parameter ServerCertificate or Key is empty.', 'UploadServerCertificate');
+      }
+      parseCertificate(input.serverCertificate, 'SLB', 'UploadServerCertificate');
+      checkCertificateAndKey(input.serverCertificate, input.privateKey, 'SLB', 'UploadServerCertificate');
+    } else if (input.aliCloudCertificateId === undefined) {
+      throw GatewayError.refused('InvalidParameter', 'SLB', 'Give serverCertificate and privateKey, or aliCloudCertificateId.', 'UploadServerCertificate');
+    }
+    const certificate = await this.slb.uploadServerCertificate({ ...input, regionId });
+    this.reader.forget();
+    return certificate;
+  }
+
+  async revokeClientCertificate(id: string): Promise<Certificate> {
+    const ref = clientRef(id);
+    await this.esa.revokeClientCertificate(ref);
+    this.reader.forget(ref);
+    return this.reader.certificate(ref);
+  }
+
+  async activateClientCertificate(id: string): Promise<Certificate> {
+    const ref = clientRef(id);
+    await this.esa.activateClientCertificate(ref);
+    this.reader.forget(ref);
+    return this.reader.certificate(ref);
+  }
+
+  async renameCertificate(id: string, name: string): Promise<Certificate> {
+    const ref = decodeCertificateId(id);
+    if (ref.provider !== 'SLB') {
+      throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'Only SLB server certificates can be renamed.', 'SetServerCertificateName');
+    }
+    await this.slb.renameServerCertificate(ref, name);
+    this.reader.forget(ref);
+    return this.reader.certificate(ref);
+  }
+
+  async deleteCertificate(id: string): Promise<CertificateRef> {
+    const ref = decodeCertificateId(id);
+    await (ref.provider === 'ESA' ? this.esa : this.slb).deleteCertificate(ref);
+    this.reader.forget(ref);
+    return ref;
+  }
+}
+
+function clientRef(id: string): CertificateRef {
+  const ref = decodeCertificateId(id);
+  if (ref.kind !== 'CLIENT') throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'The id is not an ESA client certificate.');
+  return ref;
+}
+
+function checkNativeId(id: string): string {
+  if (!/^[\w.-]{1,128}$/.test(id)) throw GatewayError.refused('InvalidParameter', 'ESA', 'The certificate id is malformed.', 'GetCertificate');
+  return id;
+}
+
+function refusedBoth(provider: 'ESA' | 'SLB' = 'ESA'): GatewayError {
+  return GatewayError.refused('InvalidParameter', provider, 'Give an uploaded certificate or a Certificate Management Service id, not both.');
+}

@@ -1,0 +1,48 @@
+import { type Certificate, type CertificateRef, type ProviderName } from './certificate';
+import { type GatewayError } from './errors/gateway-error';
+import {
+  type ApplyCertificateInput,
+  type ApplyCertificateResult,
+  type CreateClientCertificateInput,
+  type CreatedClientCertificate,
+  type OriginClientCertificateInput,
+  type ServerCertificateInput,
+  type SiteCertificateInput,
+} from './inputs';
+import { type Site } from './site';
+
+export type * from './inputs';
+
+/** One slot of a batch answer: the certificate, or why it could not be had. */
+export type Fetched<T> = T | GatewayError;
+
+/**
+ * What every cloud behind the gateway offers. Batch reads keep DataLoader's contract: exactly one
+ * result per ref, in order, a GatewayError (never a throw) for a ref that failed alone.
+ */
+export interface CertificateProvider {
+  readonly name: ProviderName;
+  getCertificates(refs: readonly CertificateRef[]): Promise<Fetched<Certificate>[]>;
+  deleteCertificate(ref: CertificateRef): Promise<void>;
+}
+
+export interface EsaProvider extends CertificateProvider {
+  readonly name: 'ESA';
+  listSites(): Promise<Site[]>;
+  getSites(ids: readonly string[]): Promise<Fetched<Site>[]>;
+  /** Every certificate of the site: edge, client and origin client. */
+  listSiteCertificates(siteId: string): Promise<Certificate[]>;
+  applyCertificate(input: ApplyCertificateInput): Promise<ApplyCertificateResult>;
+  setCertificate(input: SiteCertificateInput): Promise<CertificateRef>;
+  createClientCertificate(input: CreateClientCertificateInput): Promise<CreatedClientCertificate>;
+  uploadOriginClientCertificate(input: OriginClientCertificateInput): Promise<Certificate>;
+  revokeClientCertificate(ref: CertificateRef): Promise<void>;
+  activateClientCertificate(ref: CertificateRef): Promise<void>;
+}
+
+export interface SlbProvider extends CertificateProvider {
+  readonly name: 'SLB';
+  describeServerCertificates(regionId: string, ids?: readonly string[]): Promise<Certificate[]>;
+  uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate>;
+  renameServerCertificate(ref: CertificateRef, name: string): Promise<void>;
+}

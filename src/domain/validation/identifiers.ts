@@ -1,0 +1,27 @@
+import { GatewayError } from '../errors/gateway-error';
+
+const SITE_ID = /^\d{1,16}$/;
+const REGION_ID = /^[a-z]{2,}(-[a-z0-9]+){1,4}$/;
+
+/** ESA site ids are longs; they travel as strings. Missing: `MissingSiteId`; not a long: `InvalidParameter.SiteId`. */
+export function checkSiteId(siteId: string | undefined, action?: string): string {
+  const trimmed = siteId?.trim() ?? '';
+  if (trimmed === '') throw GatewayError.refused('MissingSiteId', 'ESA', undefined, action);
+  if (!SITE_ID.test(trimmed) || !Number.isSafeInteger(Number(trimmed))) {
+    throw GatewayError.refused('InvalidParameter.SiteId', 'ESA', undefined, action);
+  }
+  return trimmed;
+}
+
+export function checkRegionId(regionId: string, action?: string): string {
+  if (!REGION_ID.test(regionId)) throw GatewayError.refused('InvalidParameter', 'SLB', `"${regionId.slice(0, 64)}" is not a region id.`, action);
+  return regionId;
+}
+
+/** Client certificate validity: a whole number of days from 1 to 3650 (ten years). */
+export function checkValidityDays(days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > 3650) {
+    throw GatewayError.refused('InvalidParameter', 'ESA', 'validityDays must be a whole number from 1 to 3650.', 'CreateClientCertificate');
+  }
+  return days;
+}

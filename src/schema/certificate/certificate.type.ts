@@ -1,0 +1,51 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { CertificateKind, CertificateProvider } from './enums';
+
+@ObjectType({ description: 'A domain-control validation record of a free certificate application.' })
+export class DomainValidation {
+  @Field(() => ID) id!: string;
+  @Field({ description: 'HTTP or DNS.' }) type!: string;
+  @Field({ description: 'The URL (HTTP) or the TXT record name (DNS).' }) key!: string;
+  @Field() value!: string;
+  @Field() status!: string;
+}
+
+@ObjectType('Certificate', { description: 'A certificate held in ESA or SLB, in one shape whatever its origin.' })
+export class CertificateType {
+  @Field(() => ID, { description: 'Opaque global id; round-trips through certificate(id:).' }) id!: string;
+  @Field(() => CertificateProvider) provider!: CertificateProvider;
+  @Field(() => CertificateKind) kind!: CertificateKind;
+  @Field({ description: 'The id the cloud API uses.' }) nativeId!: string;
+  @Field(() => ID, { nullable: true, description: 'ESA only.' }) siteId?: string;
+  @Field(() => String, { nullable: true }) siteName?: string;
+  @Field(() => String, { nullable: true }) regionId?: string;
+  @Field(() => String, { nullable: true }) resourceGroupId?: string;
+  @Field(() => String, { nullable: true }) name?: string;
+  @Field(() => String, { nullable: true, description: 'The upstream status as given (OK, Applying, active, ...).' }) status?: string;
+  @Field(() => String, { nullable: true, description: 'ESA: free / upload / cas / dcdn.' }) type?: string;
+  @Field(() => String, { nullable: true }) commonName?: string;
+  @Field(() => [String]) subjectAlternativeNames!: string[];
+  @Field(() => String, { nullable: true }) issuer?: string;
+  @Field(() => String, { nullable: true }) issuerCommonName?: string;
+  @Field(() => String, { nullable: true }) serialNumber?: string;
+  @Field(() => String, { nullable: true }) fingerprintSha256?: string;
+  @Field(() => String, { nullable: true }) fingerprintSha1?: string;
+  @Field(() => String, { nullable: true }) signatureAlgorithm?: string;
+  @Field(() => String, { nullable: true }) publicKeyAlgorithm?: string;
+  @Field(() => DateTimeResolver, { nullable: true }) notBefore?: Date;
+  @Field(() => DateTimeResolver, { nullable: true }) notAfter?: Date;
+  @Field(() => Int, { nullable: true }) validityDays?: number;
+  @Field(() => Int, { nullable: true, description: 'Whole days until notAfter; negative once expired.' }) daysUntilExpiry?: number;
+  @Field(() => DateTimeResolver, { nullable: true }) createdAt?: Date;
+  @Field(() => DateTimeResolver, { nullable: true }) updatedAt?: Date;
+  @Field(() => String, { nullable: true }) casId?: string;
+  @Field(() => String, { nullable: true }) caCertificateId?: string;
+  @Field(() => String, { nullable: true, description: 'The certificate chain, PEM (never a private key).' }) certificatePem?: string;
+  @Field(() => [DomainValidation]) domainValidations!: DomainValidation[];
+  @Field(() => Int, { nullable: true }) applyCode?: number;
+  @Field(() => String, { nullable: true }) applyMessage?: string;
+  @Field(() => Boolean, { nullable: true }) isAliCloudCertificate?: boolean;
+  @Field(() => String, { nullable: true }) aliCloudCertificateId?: string;
+  @Field(() => String, { nullable: true }) aliCloudCertificateName?: string;
+}
