@@ -14,6 +14,8 @@ export interface RpcClientOptions {
   accessKeySecret: string;
   /** Upper bound of one call, connect and answer together. */
   timeoutMs: number;
+  /** Told about every call: for metrics. */
+  observe?: (action: string, outcome: 'ok' | 'error' | 'timeout' | 'unreachable', seconds: number) => void;
 }
 
 export interface RpcCall {
@@ -76,11 +78,17 @@ export class RpcClient {
     const body = call.body ? compact(call.body) : undefined;
     const request = new $OpenApi.OpenApiRequest({ query: compact(call.query ?? {}), ...(body && Object.keys(body).length ? { body } : {}) });
     const runtime = new $Util.RuntimeOptions({ readTimeout: this.options.timeoutMs, connectTimeout: this.options.timeoutMs });
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
       const response = (await this.client.callApi(params, request, runtime)) as { body: T & { RequestId?: string } };
+      this.options.observe?.(action, 'ok', seconds());
       return { body: response.body, ...(response.body.RequestId ? { requestId: response.body.RequestId } : {}) };
     } catch (error) {
-      throw this.translate(action, error as TeaResponseError);
+      const translated = this.translate(action, error as TeaResponseError);
+      const outcome = translated.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : translated.code === 'UPSTREAM_UNREACHABLE' ? 'unreachable' : 'error';
+      this.options.observe?.(action, outcome, seconds());
+      throw translated;
     }
   }
 

@@ -1,0 +1,81 @@
+/** The gateway's settings (CONTRACT.md section 2), read once from the environment into a frozen object. */
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  /** `local`: the embedded emulator; `cloud`: the real endpoints. */
+  mode: 'local' | 'cloud';
+  credentials?: { accessKeyId: string; accessKeySecret: string };
+  esaEndpoint: string;
+  slbEndpoint: string;
+  protocol: 'http' | 'https';
+  redisUrl?: string;
+  cacheTtlSeconds: number;
+  upstreamTimeoutMs: number;
+  /** Parallel calls per batch toward ESA, which has no batch read. */
+  upstreamConcurrency: number;
+  production: boolean;
+  introspection: boolean;
+  logLevel: string;
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Parses settings; a bad value throws ConfigError with one line that names the variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
+  const get = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+    return value;
+  };
+
+  const accessKeyId = get('ALIBABA_CLOUD_ACCESS_KEY_ID');
+  const accessKeySecret = get('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+  if ((accessKeyId === undefined) !== (accessKeySecret === undefined)) {
+    throw new ConfigError('ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET go together: set both or neither.');
+  }
+  const mode = get('GATEWAY_MODE') ?? (accessKeyId ? 'cloud' : 'local');
+  if (mode !== 'local' && mode !== 'cloud') throw new ConfigError(`GATEWAY_MODE must be local or cloud, got "${mode}".`);
+  if (mode === 'cloud' && !accessKeyId) {
+    throw new ConfigError('GATEWAY_MODE=cloud needs ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET.');
+  }
+  const protocol = get('ALIBABA_CLOUD_PROTOCOL') ?? 'https';
+  if (protocol !== 'http' && protocol !== 'https') throw new ConfigError(`ALIBABA_CLOUD_PROTOCOL must be http or https, got "${protocol}".`);
+  const endpoint = (name: string, fallback: string) => {
+    const value = get(name) ?? fallback;
+    if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(value)) throw new ConfigError(`${name} must be host[:port], got "${value}".`);
+    return value;
+  };
+  const redisUrl = get('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://.');
+  const logLevel = get('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
+  const production = get('NODE_ENV') === 'production';
+  const introspection = get('INTROSPECTION');
+  if (introspection !== undefined && introspection !== 'true' && introspection !== 'false') {
+    throw new ConfigError(`INTROSPECTION must be true or false, got "${introspection}".`);
+  }
+
+  return Object.freeze({
+    port: integer('PORT', 4000, 0, 65_535),
+    host: get('HOST') ?? '127.0.0.1',
+    mode,
+    ...(accessKeyId && accessKeySecret ? { credentials: { accessKeyId, accessKeySecret } } : {}),
+    esaEndpoint: endpoint('ESA_ENDPOINT', 'esa.cn-hangzhou.aliyuncs.com'),
+    slbEndpoint: endpoint('SLB_ENDPOINT', 'slb.aliyuncs.com'),
+    protocol,
+    ...(redisUrl ? { redisUrl } : {}),
+    cacheTtlSeconds: integer('CACHE_TTL_SECONDS', 300, 1, 86_400),
+    upstreamTimeoutMs: integer('UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
+    upstreamConcurrency: integer('UPSTREAM_CONCURRENCY', 8, 1, 64),
+    production,
+    introspection: introspection === undefined ? !production : introspection === 'true',
+    logLevel,
+    maxBodyBytes: 1024 * 1024,
+  });
+}

@@ -1,0 +1,43 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { type GraphQLSchema } from 'graphql';
+import { type GatewayContext } from '../schema/context';
+import { formatError } from './format-error';
+import { type GatewayMetrics } from './metrics';
+
+export interface ApolloOptions {
+  production: boolean;
+  introspection: boolean;
+  /** Apollo Sandbox on GET /graphql for browsers. */
+  sandbox: boolean;
+  metrics: GatewayMetrics;
+}
+
+export function createApollo(schema: GraphQLSchema, options: ApolloOptions): ApolloServer<GatewayContext> {
+  return new ApolloServer<GatewayContext>({
+    schema,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: false,
+    // Browsers may only send "simple" requests cross-site; everything else needs a preflight header.
+    csrfPrevention: true,
+    formatError: (formatted, error) => formatError(formatted, error, { production: options.production }),
+    plugins: [
+      options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      requestMetrics(options.metrics),
+    ],
+  });
+}
+
+function requestMetrics(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          metrics.observeRequest(operationName ?? 'anonymous', errors?.length ? 'error' : 'ok', Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { type GraphQLFormattedError } from 'graphql';
+import { type ErrorCategory } from '../domain/errors/error-catalogue';
+import { GatewayError } from '../domain/errors/gateway-error';
+
+/** What Apollo's own request errors are, in the contract's categories (CONTRACT.md section 5). */
+const APOLLO_CODES: Record<string, { category: ErrorCategory; httpStatus: number }> = {
+  [ApolloServerErrorCode.GRAPHQL_PARSE_FAILED]: { category: 'BAD_USER_INPUT', httpStatus: 400 },
+  [ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED]: { category: 'BAD_USER_INPUT', httpStatus: 400 },
+  [ApolloServerErrorCode.BAD_USER_INPUT]: { category: 'BAD_USER_INPUT', httpStatus: 400 },
+  [ApolloServerErrorCode.BAD_REQUEST]: { category: 'BAD_USER_INPUT', httpStatus: 400 },
+  [ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE]: { category: 'BAD_USER_INPUT', httpStatus: 400 },
+  [ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND]: { category: 'BAD_USER_INPUT', httpStatus: 400 },
+  [ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED]: { category: 'BAD_USER_INPUT', httpStatus: 400 },
+};
+
+/**
+ * Every error a caller sees leaves through here: a GatewayError becomes its documented code and the
+ * extensions of CONTRACT.md section 5; Apollo's request errors keep their codes with a category;
+ * anything else is a fault of ours and is masked (in production the message too). No stack traces.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, options: { production: boolean }): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof GatewayError) {
+    return {
+      message: original.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: {
+        code: original.code,
+        category: original.category,
+        httpStatus: original.httpStatus,
+        provider: original.details.provider,
+        ...(original.details.action ? { action: original.details.action } : {}),
+        ...(original.details.requestId ? { requestId: original.details.requestId } : {}),
+        retryable: original.retryable,
+      },
+    };
+  }
+  const code = String(formatted.extensions?.code ?? '');
+  const known = APOLLO_CODES[code];
+  if (known) {
+    return {
+      message: formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code, category: known.category, httpStatus: known.httpStatus, provider: 'GATEWAY', retryable: false },
+    };
+  }
+  return {
+    message: options.production ? 'Internal server error' : formatted.message,
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR', category: 'INTERNAL_SERVER_ERROR', httpStatus: 500, provider: 'GATEWAY', retryable: false },
+  };
+}

@@ -1,0 +1,123 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type GatewayContext } from '../schema/context';
+import { type GatewayMetrics } from './metrics';
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, string>;
+}
+
+export interface HttpServerOptions {
+  apollo: ApolloServer<GatewayContext>;
+  context: (request: IncomingMessage) => Promise<GatewayContext>;
+  readiness: () => Promise<Readiness>;
+  metrics: GatewayMetrics;
+  maxBodyBytes: number;
+}
+
+class PayloadTooLarge extends Error {}
+
+/**
+ * The gateway's HTTP front on bare `node:http`: Apollo Server's own HTTP handling for /graphql (GET
+ * queries, POST, its status codes and CSRF rules), plus the operational routes. No framework between
+ * the socket and Apollo: nothing to pay for on every request.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  return createServer((request, response) => {
+    route(request, response, options).catch((error: unknown) => {
+      if (!response.headersSent) json(response, 500, { errors: [{ message: 'Internal server error' }] });
+      else response.destroy(error as Error);
+    });
+  });
+}
+
+async function route(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions): Promise<void> {
+  const url = request.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  switch (path) {
+    case '/graphql':
+      return graphql(request, response, options, queryAt < 0 ? '' : url.slice(queryAt + 1));
+    case '/healthz':
+      return json(response, 200, { status: 'ok' });
+    case '/readyz': {
+      const readiness = await options.readiness();
+      return json(response, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
+    }
+    case '/metrics': {
+      const text = await options.metrics.registry.metrics();
+      response.writeHead(200, { 'content-type': options.metrics.registry.contentType });
+      response.end(text);
+      return;
+    }
+    default:
+      return json(response, 404, { error: `No route ${path}. Try /graphql.` });
+  }
+}
+
+async function graphql(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions, search: string): Promise<void> {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let raw: Buffer;
+  try {
+    raw = await readBody(request, options.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof PayloadTooLarge) {
+      response.setHeader('connection', 'close');
+      return json(response, 413, { errors: [{ message: `The request body is larger than ${options.maxBodyBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    }
+    throw error;
+  }
+  let body: unknown = raw.length > 0 ? raw.toString('utf8') : undefined;
+  if (raw.length > 0 && /^application\/(graphql-response\+)?json\b/i.test(headers.get('content-type') ?? '')) {
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return json(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+  }
+
+  const result = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: request.method?.toUpperCase() ?? 'GET', headers, search, body },
+    context: () => options.context(request),
+  });
+  for (const [name, value] of result.headers) response.setHeader(name, value);
+  response.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    response.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) response.write(chunk);
+  response.end();
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    request.resume();
+    return Promise.reject(new PayloadTooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(new PayloadTooLarge());
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
