@@ -16,18 +16,18 @@ import { FreeCertificateType } from './enums';
 @Resolver()
 export class CertificateMutationResolver {
   @Mutation(() => CertificateType)
-  async uploadOriginClientCertificate(@Arg('input') input: UploadOriginClientCertificateInput, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
+  async uploadOriginClientCertificate(@Arg('input', () => UploadOriginClientCertificateInput) input: UploadOriginClientCertificateInput, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
     return toCertificateType(await ctx.certificates.uploadOriginClientCertificate(withoutNulls(input)), ctx.now);
   }
 
   @Mutation(() => CreateClientCertificatePayload)
-  async createClientCertificate(@Arg('input') input: CreateClientCertificateInput, @Ctx() ctx: GatewayContext): Promise<CreateClientCertificatePayload> {
+  async createClientCertificate(@Arg('input', () => CreateClientCertificateInput) input: CreateClientCertificateInput, @Ctx() ctx: GatewayContext): Promise<CreateClientCertificatePayload> {
     const created = await ctx.certificates.createClientCertificate(withoutNulls(input));
     return { certificate: toCertificateType(created.certificate, ctx.now), ...(created.privateKey ? { privateKey: created.privateKey } : {}) };
   }
 
   @Mutation(() => ApplyCertificatePayload)
-  async applyCertificate(@Arg('input') input: ApplyCertificateInput, @Ctx() ctx: GatewayContext): Promise<ApplyCertificatePayload> {
+  async applyCertificate(@Arg('input', () => ApplyCertificateInput) input: ApplyCertificateInput, @Ctx() ctx: GatewayContext): Promise<ApplyCertificatePayload> {
     const result = await ctx.certificates.applyCertificate(input.siteId, input.domains, input.type ?? FreeCertificateType.LETS_ENCRYPT);
     return {
       siteName: result.siteName,
@@ -42,12 +42,12 @@ export class CertificateMutationResolver {
   }
 
   @Mutation(() => CertificateType)
-  async uploadServerCertificate(@Arg('input') input: UploadServerCertificateInput, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
+  async uploadServerCertificate(@Arg('input', () => UploadServerCertificateInput) input: UploadServerCertificateInput, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
     return toCertificateType(await ctx.certificates.uploadServerCertificate(withoutNulls(input)), ctx.now);
   }
 
   @Mutation(() => CertificateType, { description: 'ESA SetCertificate: your own PEM and key, or a CAS id.' })
-  async uploadSiteCertificate(@Arg('input') input: UploadSiteCertificateInput, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
+  async uploadSiteCertificate(@Arg('input', () => UploadSiteCertificateInput) input: UploadSiteCertificateInput, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
     return toCertificateType(await ctx.certificates.uploadSiteCertificate(withoutNulls(input)), ctx.now);
   }
 

@@ -1,0 +1,134 @@
+import { type AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { type Server } from 'node:http';
+import { type GatewayConfig } from './config';
+import { CertificateService } from './domain/certificate-service';
+import { startEmulator, type RunningEmulator } from './emulator/emulator';
+import { RequestReader } from './loaders/request-reader';
+import { RpcClient } from './providers/alibaba/rpc-client';
+import { EsaCloudProvider } from './providers/esa/esa-provider';
+import { SlbCloudProvider } from './providers/slb/slb-provider';
+import { buildGatewaySchema } from './schema/build-schema';
+import { createApollo } from './server/apollo';
+import { createHttpServer, type Readiness } from './server/http-server';
+import { GatewayMetrics } from './server/metrics';
+
+export interface RunningGateway {
+  /** `http://host:port` */
+  url: string;
+  graphqlUrl: string;
+  config: Readonly<GatewayConfig>;
+  /** The embedded emulator, in local mode. */
+  emulator?: RunningEmulator;
+  metrics: GatewayMetrics;
+  stop(): Promise<void>;
+}
+
+/** The upstream target after local mode has started its emulator. */
+interface Upstream {
+  esaEndpoint: string;
+  slbEndpoint: string;
+  protocol: 'http' | 'https';
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+/**
+ * The composition root: upstream (the real clouds, or in local mode an emulator started here),
+ * adapters, schema, Apollo and the HTTP server. Returns once the gateway listens.
+ */
+export async function startGateway(config: Readonly<GatewayConfig>): Promise<RunningGateway> {
+  let emulator: RunningEmulator | undefined;
+  let upstream: Upstream;
+  if (config.mode === 'local') {
+    emulator = await startEmulator({ port: 0, host: '127.0.0.1', log: () => undefined });
+    const [accessKeyId, accessKeySecret] = [...emulator.accessKeys][0] as [string, string];
+    upstream = { esaEndpoint: emulator.endpoint, slbEndpoint: emulator.endpoint, protocol: 'http', accessKeyId, accessKeySecret };
+  } else {
+    const credentials = config.credentials as NonNullable<GatewayConfig['credentials']>;
+    upstream = { esaEndpoint: config.esaEndpoint, slbEndpoint: config.slbEndpoint, protocol: config.protocol, ...credentials };
+  }
+
+  const metrics = new GatewayMetrics();
+  const client = (product: 'ESA' | 'SLB', version: string, endpoint: string) =>
+    new RpcClient({
+      product,
+      version,
+      endpoint,
+      protocol: upstream.protocol,
+      accessKeyId: upstream.accessKeyId,
+      accessKeySecret: upstream.accessKeySecret,
+      timeoutMs: config.upstreamTimeoutMs,
+      observe: (action, outcome, seconds) => metrics.observeUpstream(product, action, outcome, seconds),
+    });
+  const esa = new EsaCloudProvider(client('ESA', '2024-09-10', upstream.esaEndpoint), { concurrency: config.upstreamConcurrency });
+  const slb = new SlbCloudProvider(client('SLB', '2014-05-15', upstream.slbEndpoint));
+
+  const apollo = createApollo(await buildGatewaySchema(), {
+    production: config.production,
+    introspection: config.introspection,
+    sandbox: !config.production,
+    metrics,
+  });
+  await apollo.start();
+  const server = createHttpServer({
+    apollo,
+    metrics,
+    maxBodyBytes: config.maxBodyBytes,
+    context: async () => ({ certificates: new CertificateService(new RequestReader(esa, slb), esa, slb), now: new Date() }),
+    readiness: () => readiness(upstream, config.upstreamTimeoutMs),
+  });
+  await listen(server, config.port, config.host);
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    config,
+    ...(emulator ? { emulator } : {}),
+    metrics,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+      await emulator?.stop();
+    },
+  };
+}
+
+/** Ready when each upstream endpoint answers HTTP at all (any status: it is there and speaking). */
+async function readiness(upstream: Upstream, timeoutMs: number): Promise<Readiness> {
+  const targets = { esa: upstream.esaEndpoint, slb: upstream.slbEndpoint };
+  const entries = await Promise.all(
+    Object.entries(targets).map(async ([name, endpoint]) => [name, await probe(upstream.protocol, endpoint, Math.min(timeoutMs, 2000))] as const),
+  );
+  const checks = Object.fromEntries(entries);
+  return { ready: entries.every(([, result]) => result === 'ok'), checks };
+}
+
+function probe(protocol: 'http' | 'https', endpoint: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const send = protocol === 'https' ? httpsRequest : httpRequest;
+    const outgoing = send(`${protocol}://${endpoint}/`, { method: 'GET', timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve('ok');
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    outgoing.on('error', (error) => resolve(error.message));
+    outgoing.end();
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
