@@ -87,11 +87,29 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
+    if (response.statusCode === 400 && isLegacyJsonDocumentError(result.headers.get('content-type'), result.body.string)) response.statusCode = 200;
     response.end(result.body.string);
     return;
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+const DOCUMENT_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * GraphQL over HTTP: a client that accepts only `application/json` SHOULD get 200 for a document that
+ * does not parse, validate or coerce (the error is in the body; older clients treat 4xx as transport
+ * failure). Apollo answers 400; `application/graphql-response+json` clients keep that.
+ */
+function isLegacyJsonDocumentError(contentType: string | undefined, body: string): boolean {
+  if (!contentType?.startsWith('application/json')) return false;
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+    return parsed.data === undefined && !!parsed.errors?.length && parsed.errors.every((error) => DOCUMENT_ERROR_CODES.has(error.extensions?.code ?? ''));
+  } catch {
+    return false;
+  }
 }
 
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {

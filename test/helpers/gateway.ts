@@ -1,0 +1,48 @@
+import { type TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type GraphQLFormattedError } from 'graphql';
+import { startGateway, type RunningGateway } from '../../src/app';
+import { parseConfig, type GatewayConfig } from '../../src/config';
+import { type RunningEmulator } from '../../src/emulator/emulator';
+
+export interface GraphQLAnswer<T> {
+  status: number;
+  data?: T | null;
+  errors?: Array<GraphQLFormattedError & { extensions?: Record<string, unknown> }>;
+  /** The raw body, for checks that nothing leaks. */
+  text: string;
+}
+
+export interface TestGateway extends RunningGateway {
+  execute<T, V>(document: TypedDocumentNode<T, V>, variables?: V, options?: { method?: 'GET' | 'POST'; headers?: Record<string, string> }): Promise<GraphQLAnswer<T>>;
+}
+
+/** The gateway as production runs it (cloud mode), its upstream being the test's emulator. */
+export async function startTestGateway(emulator: RunningEmulator, overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+  const [accessKeyId, accessKeySecret] = [...emulator.accessKeys][0] as [string, string];
+  const config: GatewayConfig = {
+    ...parseConfig({}),
+    mode: 'cloud',
+    credentials: { accessKeyId, accessKeySecret },
+    esaEndpoint: emulator.endpoint,
+    slbEndpoint: emulator.endpoint,
+    protocol: 'http',
+    port: 0,
+    ...overrides,
+  };
+  const gateway = await startGateway(config);
+  return {
+    ...gateway,
+    async execute(document, variables, options = {}) {
+      const query = print(document);
+      const method = options.method ?? 'POST';
+      const headers = { 'content-type': 'application/json', 'apollo-require-preflight': 'true', ...options.headers };
+      const response =
+        method === 'POST'
+          ? await fetch(gateway.graphqlUrl, { method, headers, body: JSON.stringify({ query, variables }) })
+          : await fetch(`${gateway.graphqlUrl}?${new URLSearchParams({ query, variables: JSON.stringify(variables ?? {}) })}`, { headers });
+      const text = await response.text();
+      const body = JSON.parse(text) as { data?: never; errors?: never };
+      return { status: response.status, text, ...body };
+    },
+  };
+}
