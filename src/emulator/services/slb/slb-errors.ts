@@ -1,0 +1,28 @@
+import { CommonErrors, EmulatorError } from '../../protocol/emulator-error';
+
+/**
+ * SLB's documented certificate errors, worded verbatim as its "Common error codes" page words them
+ * (REFERENCE.md 5.3), plus the gateway codes SLB answers with for generic problems (5.2).
+ *
+ * Two documented codes are not here because nothing emulated can raise them: `KeyFormatError`
+ * (an unparsable certificate answers the InvalidParameter "format is error" message instead; see
+ * the upload mapping in the model) and `CertificateAndPrivateKeyIsRefered` (no listeners exist
+ * here, so no certificate is ever in use).
+ */
+export const SlbErrors = {
+  missingParameter: (name: string) => CommonErrors.missingParameter(name),
+  /** Generic validation failures: SLB documents no dedicated code, so the gateway's InvalidParameter with a precise message. */
+  invalidParameter: (detail: string) => CommonErrors.invalidParameter(detail),
+  regionNotFound: () => new EmulatorError('InvalidRegionId.NotFound', 404, 'The specified RegionId does not exist.'),
+  certificateOrKeyEmpty: () => new EmulatorError('InvalidParameter', 400, 'The specified parameter ServerCertificate or Key is empty.'),
+  certificateFormat: () => new EmulatorError('InvalidParameter', 400, 'The specified parameter ServerCertificate format is error.'),
+  keyFormat: () => new EmulatorError('InvalidParameter', 400, 'The specified parameter key format is error.'),
+  keyEncrypted: () => new EmulatorError('PrivateKeyEncryption', 400, 'Key has Encrypted .'),
+  certificateNotMatchPrivateKey: () => new EmulatorError('CertificateNotMatchPrivateKey', 400, 'Certificate and key does not match.'),
+  certificateIdEmpty: () => new EmulatorError('InvalidParameter', 400, 'The specified parameter ServerCertificateId is empty.'),
+  /** The closest documented answer for an id that names no certificate: SLB documents no NotFound code for it. */
+  certificateIdNotSupported: () =>
+    new EmulatorError('InvalidParameter', 400, 'The specified parameter ServerCertificateId is not Support.'),
+  resourceNotFound: () => new EmulatorError('InvalidParameter', 400, 'The specified resource does not exist.'),
+  parameterLength: () => new EmulatorError('InvalidParameterLength', 400, 'The specified parameter length is not valid.'),
+} as const;
