@@ -43,23 +43,24 @@ export function parseCertificate(pem: string): ParsedCertificate {
   const blocks = pemBlocks(pem).filter((block) => block.label === 'CERTIFICATE');
   const leaf = blocks[0];
   if (!leaf) throw new PemError('certificate', 'malformed', 'The certificate is not a PEM "CERTIFICATE" block.');
-  let node: NodeCertificate;
-  let peculiar: x509.X509Certificate;
+  // Parsing is lazy in both libraries: the key and extensions are only decoded when read, so every
+  // read happens inside the try. A certificate that frames correctly but holds a broken key is
+  // refused like any other malformed one.
   try {
-    node = new NodeCertificate(leaf.text);
-    peculiar = new x509.X509Certificate(leaf.text);
+    const node = new NodeCertificate(leaf.text);
+    const peculiar = new x509.X509Certificate(leaf.text);
     for (const block of blocks.slice(1)) new NodeCertificate(block.text);
+    return {
+      facts: describe(node, peculiar),
+      leafPem: leaf.text,
+      chainPem: blocks.map((block) => block.text).join(''),
+      publicKeyDer: node.publicKey.export({ type: 'spki', format: 'der' }),
+      notBefore: peculiar.notBefore,
+      notAfter: peculiar.notAfter,
+    };
   } catch {
     throw new PemError('certificate', 'malformed', 'The certificate could not be parsed as X.509.');
   }
-  return {
-    facts: describe(node, peculiar),
-    leafPem: leaf.text,
-    chainPem: blocks.map((block) => block.text).join(''),
-    publicKeyDer: node.publicKey.export({ type: 'spki', format: 'der' }),
-    notBefore: peculiar.notBefore,
-    notAfter: peculiar.notAfter,
-  };
 }
 
 function describe(node: NodeCertificate, cert: x509.X509Certificate): CertificateFacts {

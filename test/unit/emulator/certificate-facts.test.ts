@@ -55,3 +55,28 @@ describe('reading facts from a certificate', () => {
     expect(() => parseCertificate(input)).toThrow(expect.objectContaining({ reason }));
   });
 });
+
+describe('reading a certificate whose framing is fine but whose content is not', () => {
+  it('refuses every single-byte corruption as malformed, never with another error', () => {
+    const der = Buffer.from(
+      makeCertificate({ commonName: 'corrupt.test', dnsNames: ['corrupt.test'] })
+        .certificatePem.replace(/-----[^-]+-----/g, '')
+        .replace(/\s/g, ''),
+      'base64',
+    );
+    let refused = 0;
+    for (let offset = 0; offset < der.length; offset += 3) {
+      const corrupted = Buffer.from(der);
+      corrupted[offset] = (corrupted[offset] ?? 0) ^ 0x01;
+      const pem = `-----BEGIN CERTIFICATE-----\n${corrupted.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+      try {
+        parseCertificate(pem);
+      } catch (error) {
+        expect(error).toBeInstanceOf(PemError);
+        refused += 1;
+      }
+    }
+    // Some flips land in bytes no parser checks (signature bits, serial); many must be refused.
+    expect(refused).toBeGreaterThan(10);
+  });
+});
