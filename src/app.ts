@@ -63,7 +63,7 @@ export async function startGateway(config: Readonly<GatewayConfig>): Promise<Run
       observe: (action, outcome, seconds) => metrics.observeUpstream(product, action, outcome, seconds),
     });
   const esa = new EsaCloudProvider(client('ESA', '2024-09-10', upstream.esaEndpoint), { concurrency: config.upstreamConcurrency });
-  const slb = new SlbCloudProvider(client('SLB', '2014-05-15', upstream.slbEndpoint));
+  const slb = new SlbCloudProvider(client('SLB', '2014-05-15', upstream.slbEndpoint), { concurrency: config.upstreamConcurrency });
 
   const apollo = createApollo(await buildGatewaySchema(), {
     production: config.production,

@@ -67,9 +67,9 @@ describe('the gateway over HTTP', () => {
 
   it('passes every MUST of the GraphQL-over-HTTP server audit', async () => {
     const audits = serverAudits({ url: gateway.graphqlUrl, fetchFn: fetch });
-    const results = await Promise.all(audits.map(async (audit) => ({ name: audit.name, ...(await audit.fn()) })));
+    const results = await Promise.all(audits.map((audit) => audit.fn()));
     const failedMusts = results.filter((result) => result.name.startsWith('MUST') && result.status !== 'ok');
-    expect(failedMusts.map((result) => `${result.name}: ${result.reason ?? ''}`)).toEqual([]);
+    expect(failedMusts.map((result) => `${result.name}: ${'reason' in result ? result.reason : ''}`)).toEqual([]);
     // The only audits left are MAYs about GET requests without a preflight header: CSRF prevention
     // refuses those on purpose.
     const others = results.filter((result) => result.status !== 'ok').map((result) => result.name);

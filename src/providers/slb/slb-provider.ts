@@ -1,0 +1,133 @@
+import { type Certificate, type CertificateRef } from '../../domain/certificate';
+import { GatewayError } from '../../domain/errors/gateway-error';
+import { type RpcClient } from '../alibaba/rpc-client';
+import { type Fetched, type ServerCertificateInput, type SlbProvider } from '../certificate-provider';
+import { mapWithConcurrency } from '../concurrency';
+import { mapServerCertificate, mapServerCertificates } from './slb-mapper';
+import { type SlbDescribeServerCertificatesBody, type SlbUploadServerCertificateBody } from './slb-shapes';
+
+export interface SlbProviderOptions {
+  /** Most DescribeServerCertificates calls in flight for one batch (one per distinct region). */
+  concurrency: number;
+}
+
+/** A batch rarely spans more regions than this, so the bound seldom waits. */
+const DEFAULT_OPTIONS: SlbProviderOptions = { concurrency: 4 };
+
+type SlbAction = 'DescribeServerCertificates' | 'UploadServerCertificate' | 'DeleteServerCertificate' | 'SetServerCertificateName';
+type SlbRef = Extract<CertificateRef, { provider: 'SLB' }>;
+
+/**
+ * SLB 2014-05-15 behind the CertificateProvider port. Every SLB action is a POST with all parameters
+ * in the query string, PEM certificate and key included, as its SDKs send them (REFERENCE.md 4.1).
+ */
+export class SlbCloudProvider implements SlbProvider {
+  readonly name = 'SLB';
+
+  constructor(
+    private readonly client: RpcClient,
+    private readonly options: SlbProviderOptions = DEFAULT_OPTIONS,
+  ) {}
+
+  /**
+   * A region lists all its certificates in one call, so a batch costs one DescribeServerCertificates
+   * per distinct region, read without an id filter and matched here.
+   */
+  async getCertificates(refs: readonly CertificateRef[]): Promise<Fetched<Certificate>[]> {
+    const regions = [...new Set(refs.flatMap((ref) => (ref.provider === 'SLB' ? [ref.regionId] : [])))];
+    const listed = await mapWithConcurrency(regions, this.options.concurrency, async (regionId) => {
+      try {
+        return await this.describe(regionId);
+      } catch (error) {
+        return asGatewayError(error, 'DescribeServerCertificates');
+      }
+    });
+    const byRegion = new Map(regions.map((regionId, index) => [regionId, listed[index]]));
+    return refs.map((ref) => {
+      if (ref.provider !== 'SLB') return notSlb();
+      const region = byRegion.get(ref.regionId);
+      if (region === undefined || region instanceof GatewayError) return region ?? notSlb();
+      return region.certificates.find((certificate) => certificate.ref.nativeId === ref.nativeId) ?? notFound(region.requestId);
+    });
+  }
+
+  async describeServerCertificates(regionId: string, ids?: readonly string[]): Promise<Certificate[]> {
+    const { certificates } = await this.describe(regionId);
+    if (ids === undefined) return certificates;
+    const wanted = new Set(ids);
+    return certificates.filter((certificate) => wanted.has(certificate.ref.nativeId));
+  }
+
+  async uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate> {
+    const action = 'UploadServerCertificate';
+    const { body, requestId } = await this.call<SlbUploadServerCertificateBody>(action, {
+      RegionId: input.regionId,
+      ServerCertificate: input.serverCertificate,
+      PrivateKey: input.privateKey,
+      ServerCertificateName: input.name,
+      ResourceGroupId: input.resourceGroupId,
+      AliCloudCertificateId: input.aliCloudCertificateId,
+      AliCloudCertificateName: input.aliCloudCertificateName,
+    });
+    const nativeId = typeof body.ServerCertificateId === 'string' ? body.ServerCertificateId.trim() : '';
+    if (nativeId === '') {
+      throw new GatewayError('INTERNAL_SERVER_ERROR', `SLB ${action} answered without the new ServerCertificateId.`, {
+        provider: 'SLB',
+        action,
+        ...(requestId ? { requestId } : {}),
+      });
+    }
+    return mapServerCertificate(body, input.regionId, nativeId);
+  }
+
+  async renameServerCertificate(ref: CertificateRef, name: string): Promise<void> {
+    const slbRef = slbRefOf(ref);
+    await this.call('SetServerCertificateName', {
+      RegionId: slbRef.regionId,
+      ServerCertificateId: slbRef.nativeId,
+      ServerCertificateName: name,
+    });
+  }
+
+  async deleteCertificate(ref: CertificateRef): Promise<void> {
+    const slbRef = slbRefOf(ref);
+    await this.call('DeleteServerCertificate', { RegionId: slbRef.regionId, ServerCertificateId: slbRef.nativeId });
+  }
+
+  private async describe(regionId: string): Promise<{ certificates: Certificate[]; requestId?: string }> {
+    const { body, requestId } = await this.call<SlbDescribeServerCertificatesBody>('DescribeServerCertificates', { RegionId: regionId });
+    return { certificates: mapServerCertificates(body, regionId), ...(requestId ? { requestId } : {}) };
+  }
+
+  private call<Body>(action: SlbAction, query: Record<string, string | undefined>) {
+    return this.client.call<Body>(action, { method: 'POST', query });
+  }
+}
+
+/**
+ * SLB documents no code for an absent server certificate (its closest answer is InvalidParameter
+ * "The specified parameter ServerCertificateId is not Support.", REFERENCE.md 5.3), and it only
+ * comes from calls that name an id. The gateway reports absence with ESA's documented
+ * `Certificate.NotFound` for both clouds, so callers handle one code for "not there".
+ */
+function notFound(requestId: string | undefined): GatewayError {
+  return new GatewayError('Certificate.NotFound', 'The specified server certificate does not exist.', {
+    provider: 'SLB',
+    action: 'DescribeServerCertificates',
+    httpStatus: 404,
+    ...(requestId ? { requestId } : {}),
+  });
+}
+
+function notSlb(): GatewayError {
+  return GatewayError.refused('InvalidParameter', 'GATEWAY', 'The certificate is not an SLB server certificate.');
+}
+
+function slbRefOf(ref: CertificateRef): SlbRef {
+  if (ref.provider !== 'SLB') throw notSlb();
+  return ref;
+}
+
+function asGatewayError(error: unknown, action: SlbAction): GatewayError {
+  return error instanceof GatewayError ? error : new GatewayError('INTERNAL_SERVER_ERROR', 'Internal server error.', { provider: 'SLB', action });
+}

@@ -1,0 +1,34 @@
+/**
+ * The SLB 2014-05-15 response bodies the adapter reads, in the cloud's PascalCase (REFERENCE.md 4.2,
+ * 4.3). Lists are nested one level deeper than they look: `{ServerCertificates: {ServerCertificate:
+ * [...]}}` and `{SubjectAlternativeNames: {SubjectAlternativeName: [...]}}`. Every field is optional:
+ * the mapper checks each value before use. These types stay inside src/providers.
+ */
+
+export interface SlbServerCertificateWire {
+  ServerCertificateId?: string;
+  ServerCertificateName?: string;
+  RegionId?: string;
+  /** SHA-1, colon-separated hex. */
+  Fingerprint?: string;
+  CommonName?: string;
+  SubjectAlternativeNames?: { SubjectAlternativeName?: string[] };
+  /** `2017-08-31T02:49:05Z`. */
+  CreateTime?: string;
+  /** Milliseconds since the epoch. */
+  CreateTimeStamp?: number;
+  ExpireTime?: string;
+  ExpireTimeStamp?: number;
+  /** 1 = from Alibaba Cloud Certificate Management Service, 0 = uploaded PEM. */
+  IsAliCloudCertificate?: number;
+  AliCloudCertificateId?: string;
+  AliCloudCertificateName?: string;
+  ResourceGroupId?: string;
+}
+
+/** UploadServerCertificate answers the stored certificate at the top level. */
+export type SlbUploadServerCertificateBody = SlbServerCertificateWire;
+
+export interface SlbDescribeServerCertificatesBody {
+  ServerCertificates?: { ServerCertificate?: SlbServerCertificateWire[] };
+}
