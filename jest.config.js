@@ -8,6 +8,8 @@ const project = (name, extra = {}) => ({
 });
 
 module.exports = {
+  // Integration tests start emulators, gateways and Redis servers of their own.
+  testTimeout: 30_000,
   projects: [
     project('unit'),
     project('integration', { slowTestThreshold: 15 }),

@@ -2,6 +2,13 @@ import { type AddressInfo } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { type Server } from 'node:http';
+import { CachePolicy, DEFAULT_POLICY } from './cache/cache-policy';
+import { CertificateCache } from './cache/certificate-cache';
+import { GuardedStore } from './cache/guarded-store';
+import { type KeyValueStore } from './cache/key-value-store';
+import { MemoryStore } from './cache/memory-store';
+import { ReadThroughCache } from './cache/read-through-cache';
+import { RedisStore } from './cache/redis-store';
 import { type GatewayConfig } from './config';
 import { CertificateService } from './domain/certificate-service';
 import { startEmulator, type RunningEmulator } from './emulator/emulator';
@@ -12,6 +19,7 @@ import { SlbCloudProvider } from './providers/slb/slb-provider';
 import { buildGatewaySchema } from './schema/build-schema';
 import { createApollo } from './server/apollo';
 import { createHttpServer, type Readiness } from './server/http-server';
+import { createLogger, type Logger } from './server/logger';
 import { GatewayMetrics } from './server/metrics';
 
 export interface RunningGateway {
@@ -22,7 +30,14 @@ export interface RunningGateway {
   /** The embedded emulator, in local mode. */
   emulator?: RunningEmulator;
   metrics: GatewayMetrics;
+  /** The shared cache's store guard (for readiness and tests). */
+  cacheStore: GuardedStore;
   stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** Where logs go (default stdout). */
+  logger?: Logger;
 }
 
 /** The upstream target after local mode has started its emulator. */
@@ -38,7 +53,8 @@ interface Upstream {
  * The composition root: upstream (the real clouds, or in local mode an emulator started here),
  * adapters, schema, Apollo and the HTTP server. Returns once the gateway listens.
  */
-export async function startGateway(config: Readonly<GatewayConfig>): Promise<RunningGateway> {
+export async function startGateway(config: Readonly<GatewayConfig>, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const logger = options.logger ?? createLogger(config.logLevel);
   let emulator: RunningEmulator | undefined;
   let upstream: Upstream;
   if (config.mode === 'local') {
@@ -65,6 +81,24 @@ export async function startGateway(config: Readonly<GatewayConfig>): Promise<Run
   const esa = new EsaCloudProvider(client('ESA', '2024-09-10', upstream.esaEndpoint), { concurrency: config.upstreamConcurrency });
   const slb = new SlbCloudProvider(client('SLB', '2014-05-15', upstream.slbEndpoint), { concurrency: config.upstreamConcurrency });
 
+  const store: KeyValueStore = config.redisUrl
+    ? new RedisStore({ url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs })
+    : new MemoryStore();
+  if (!config.redisUrl) logger.warn('REDIS_URL is not set: the cache is in-process, not shared with other instances');
+  // Commands are not queued while disconnected (they fail fast, as misses), so give the connection a
+  // moment before serving; a Redis that is down does not stop the gateway from starting.
+  else if (!(await store.ready(2_000))) logger.warn('Redis is not reachable yet: serving without the shared cache until it is');
+  const cacheObserver = metrics.cacheObserver((message, fields) => logger.warn(fields, message));
+  const cacheStore = new GuardedStore(store, { timeoutMs: config.cacheTimeoutMs, failureThreshold: 3, openMs: 5_000 }, cacheObserver);
+  const policy = new CachePolicy({ ...DEFAULT_POLICY, maxTtlMs: config.cacheTtlSeconds * 1000, pendingTtlMs: config.cachePendingTtlMs });
+  // A lease outlives one upstream call; waiters give the holder that long before fetching themselves.
+  const readThrough = new ReadThroughCache(cacheStore, policy, cacheObserver, {
+    leaseMs: config.upstreamTimeoutMs + 1_000,
+    waitMs: config.upstreamTimeoutMs + 500,
+    pollMs: 25,
+  });
+  const cache = new CertificateCache(readThrough, policy);
+
   const apollo = createApollo(await buildGatewaySchema(), {
     production: config.production,
     introspection: config.introspection,
@@ -76,8 +110,8 @@ export async function startGateway(config: Readonly<GatewayConfig>): Promise<Run
     apollo,
     metrics,
     maxBodyBytes: config.maxBodyBytes,
-    context: async () => ({ certificates: new CertificateService(new RequestReader(esa, slb), esa, slb), now: new Date() }),
-    readiness: () => readiness(upstream, config.upstreamTimeoutMs),
+    context: async () => ({ certificates: new CertificateService(new RequestReader(esa, slb, cache), esa, slb), now: new Date() }),
+    readiness: () => readiness(upstream, config.upstreamTimeoutMs, config.redisUrl ? cacheStore : undefined),
   });
   await listen(server, config.port, config.host);
   const address = server.address() as AddressInfo;
@@ -89,23 +123,26 @@ export async function startGateway(config: Readonly<GatewayConfig>): Promise<Run
     config,
     ...(emulator ? { emulator } : {}),
     metrics,
+    cacheStore,
     stop: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await apollo.stop();
+      await store.close();
       await emulator?.stop();
     },
   };
 }
 
-/** Ready when each upstream endpoint answers HTTP at all (any status: it is there and speaking). */
-async function readiness(upstream: Upstream, timeoutMs: number): Promise<Readiness> {
+/** Ready when Redis (if configured) answers PING and each upstream endpoint answers HTTP at all. */
+async function readiness(upstream: Upstream, timeoutMs: number, redis?: GuardedStore): Promise<Readiness> {
   const targets = { esa: upstream.esaEndpoint, slb: upstream.slbEndpoint };
-  const entries = await Promise.all(
-    Object.entries(targets).map(async ([name, endpoint]) => [name, await probe(upstream.protocol, endpoint, Math.min(timeoutMs, 2000))] as const),
-  );
+  const entries = await Promise.all([
+    ...Object.entries(targets).map(async ([name, endpoint]) => [name, await probe(upstream.protocol, endpoint, Math.min(timeoutMs, 2000))] as const),
+    ...(redis ? [redis.store.ping().then(() => ['redis', 'ok'] as const, (error: Error) => ['redis', error.message] as const)] : []),
+  ]);
   const checks = Object.fromEntries(entries);
   return { ready: entries.every(([, result]) => result === 'ok'), checks };
 }

@@ -9,7 +9,13 @@ export interface GatewayConfig {
   slbEndpoint: string;
   protocol: 'http' | 'https';
   redisUrl?: string;
+  /** The URL is a Redis Cluster seed node. */
+  redisCluster: boolean;
   cacheTtlSeconds: number;
+  /** Longest wait for one cache store operation before it counts as a miss. */
+  cacheTimeoutMs: number;
+  /** Freshness of transitional entries (a certificate being issued), so the change shows promptly. */
+  cachePendingTtlMs: number;
   upstreamTimeoutMs: number;
   /** Parallel calls per batch toward ESA, which has no batch read. */
   upstreamConcurrency: number;
@@ -34,6 +40,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     return value;
   };
 
+  const flag = (name: string, fallback: boolean) => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${raw}".`);
+    return raw === 'true';
+  };
+
   const accessKeyId = get('ALIBABA_CLOUD_ACCESS_KEY_ID');
   const accessKeySecret = get('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
   if ((accessKeyId === undefined) !== (accessKeySecret === undefined)) {
@@ -56,10 +69,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
   const production = get('NODE_ENV') === 'production';
-  const introspection = get('INTROSPECTION');
-  if (introspection !== undefined && introspection !== 'true' && introspection !== 'false') {
-    throw new ConfigError(`INTROSPECTION must be true or false, got "${introspection}".`);
-  }
 
   return Object.freeze({
     port: integer('PORT', 4000, 0, 65_535),
@@ -70,11 +79,14 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     slbEndpoint: endpoint('SLB_ENDPOINT', 'slb.aliyuncs.com'),
     protocol,
     ...(redisUrl ? { redisUrl } : {}),
+    redisCluster: flag('REDIS_CLUSTER', false),
     cacheTtlSeconds: integer('CACHE_TTL_SECONDS', 300, 1, 86_400),
+    cacheTimeoutMs: integer('CACHE_TIMEOUT_MS', 250, 10, 10_000),
+    cachePendingTtlMs: 5_000,
     upstreamTimeoutMs: integer('UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
     upstreamConcurrency: integer('UPSTREAM_CONCURRENCY', 8, 1, 64),
     production,
-    introspection: introspection === undefined ? !production : introspection === 'true',
+    introspection: flag('INTROSPECTION', !production),
     logLevel,
     maxBodyBytes: 1024 * 1024,
   });

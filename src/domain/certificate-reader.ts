@@ -11,6 +11,15 @@ export interface CertificateReader {
   site(siteId: string): Promise<Site>;
   siteCertificates(siteId: string): Promise<Certificate[]>;
   regionCertificates(regionId: string): Promise<Certificate[]>;
-  /** After a mutation: forget what this request read, so later fields see the change. */
-  forget(ref?: CertificateRef): void;
+  /**
+   * After a mutation: forget what was read about the changed certificate and the lists it is in, in
+   * this request and in the shared cache, so later reads (here and on every instance) see the change.
+   */
+  changed(change: Change): Promise<void>;
+}
+
+export interface Change {
+  ref?: CertificateRef;
+  siteId?: string;
+  regionId?: string;
 }

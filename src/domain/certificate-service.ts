@@ -1,4 +1,4 @@
-import { type Certificate, type CertificateRef } from './certificate';
+import { regionOf, siteOf, type Certificate, type CertificateRef } from './certificate';
 import { type CertificateReader } from './certificate-reader';
 import { GatewayError } from './errors/gateway-error';
 import { decodeCertificateId } from './global-id';
@@ -8,6 +8,7 @@ import {
   type FreeCertificateType,
   type ServerCertificateInput,
 } from './inputs';
+import { withPemFacts } from './pem-facts';
 import { type Site } from './site';
 import { checkFreeCertificateDomains } from './validation/free-certificate-domains';
 import { checkRegionId, checkSiteId, checkValidityDays } from './validation/identifiers';
@@ -17,7 +18,7 @@ import { type EsaProvider, type SlbProvider } from './ports';
 /**
  * The gateway's operations, per request. Reads go through the request's reader (batched, memoised);
  * writes validate what the documentation defines as invalid before calling the cloud, then make the
- * reader forget what it knew.
+ * reader forget what it knew, here and in the shared cache.
  */
 export class CertificateService {
   constructor(
@@ -72,7 +73,7 @@ export class CertificateService {
   async applyCertificate(siteId: string, domains: readonly string[], type: FreeCertificateType): Promise<ApplyCertificateResult> {
     const input = { siteId: checkSiteId(siteId, 'ApplyCertificate'), domains: checkFreeCertificateDomains(domains, type), type };
     const result = await this.esa.applyCertificate(input);
-    this.reader.forget();
+    await this.reader.changed({ siteId: input.siteId });
     return result;
   }
 
@@ -90,7 +91,7 @@ export class CertificateService {
       checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'SetCertificate');
       ref = await this.esa.setCertificate({ siteId, kind: 'upload', certificate: input.certificate, privateKey: input.privateKey, ...name });
     }
-    this.reader.forget();
+    await this.reader.changed({ siteId, ref });
     return this.reader.certificate(ref);
   }
 
@@ -98,8 +99,12 @@ export class CertificateService {
     const siteId = checkSiteId(input.siteId, 'UploadSiteOriginClientCertificate');
     checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'UploadSiteOriginClientCertificate');
     const certificate = await this.esa.uploadOriginClientCertificate({ ...input, siteId });
-    this.reader.forget();
-    return certificate;
+    await this.reader.changed({ siteId });
+    // The upload answer describes the certificate without its name, PEM or SANs (api-docs 000): the
+    // name is the one just given, and the PEM just uploaded is the certificate.
+    const given = input.name?.trim();
+    const named = certificate.name === undefined && given ? { ...certificate, name: given } : certificate;
+    return withPemFacts(named, input.certificate);
   }
 
   async createClientCertificate(input: { siteId: string; csr?: string; keyAlgorithm?: 'RSA' | 'ECDSA'; validityDays: number }): Promise<CreatedClientCertificate> {
@@ -112,7 +117,7 @@ export class CertificateService {
       checkCsrShape(input.csr);
     }
     const created = await this.esa.createClientCertificate({ ...input, siteId, validityDays });
-    this.reader.forget();
+    await this.reader.changed({ siteId });
     return created;
   }
 
@@ -130,21 +135,21 @@ export class CertificateService {
       throw GatewayError.refused('InvalidParameter', 'SLB', 'Give serverCertificate and privateKey, or aliCloudCertificateId.', 'UploadServerCertificate');
     }
     const certificate = await this.slb.uploadServerCertificate({ ...input, regionId });
-    this.reader.forget();
+    await this.reader.changed({ regionId });
     return certificate;
   }
 
   async revokeClientCertificate(id: string): Promise<Certificate> {
     const ref = clientRef(id);
     await this.esa.revokeClientCertificate(ref);
-    this.reader.forget(ref);
+    await this.reader.changed({ ref, siteId: siteOf(ref) });
     return this.reader.certificate(ref);
   }
 
   async activateClientCertificate(id: string): Promise<Certificate> {
     const ref = clientRef(id);
     await this.esa.activateClientCertificate(ref);
-    this.reader.forget(ref);
+    await this.reader.changed({ ref, siteId: siteOf(ref) });
     return this.reader.certificate(ref);
   }
 
@@ -154,14 +159,14 @@ export class CertificateService {
       throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'Only SLB server certificates can be renamed.', 'SetServerCertificateName');
     }
     await this.slb.renameServerCertificate(ref, name);
-    this.reader.forget(ref);
+    await this.reader.changed({ ref, regionId: regionOf(ref) });
     return this.reader.certificate(ref);
   }
 
   async deleteCertificate(id: string): Promise<CertificateRef> {
     const ref = decodeCertificateId(id);
     await (ref.provider === 'ESA' ? this.esa : this.slb).deleteCertificate(ref);
-    this.reader.forget(ref);
+    await this.reader.changed({ ref, siteId: siteOf(ref), regionId: regionOf(ref) });
     return ref;
   }
 }

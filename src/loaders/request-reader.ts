@@ -1,15 +1,17 @@
 import DataLoader from 'dataloader';
+import { type CertificateCache } from '../cache/certificate-cache';
 import { type Certificate, type CertificateRef } from '../domain/certificate';
-import { type CertificateReader } from '../domain/certificate-reader';
+import { type Change, type CertificateReader } from '../domain/certificate-reader';
 import { encodeCertificateId } from '../domain/global-id';
-import { type EsaProvider, type SlbProvider } from '../domain/ports';
+import { type EsaProvider, type Fetched, type SlbProvider } from '../domain/ports';
 import { type Site } from '../domain/site';
 
 /**
  * One request's reads: DataLoaders batch the keys a GraphQL operation asks for in one tick and memoise
- * them for the rest of the request. They are never shared between requests (the shared cache is a
- * separate tier). Batch functions keep DataLoader's contract: one result per key, in key order, an
- * Error in the slot of a key that failed.
+ * them for the rest of the request; behind them the shared cache (Redis, or in-process) answers what
+ * it can in one round trip and the providers the rest. Loaders are never shared between requests.
+ * Batch functions keep DataLoader's contract: one result per key, in key order, an Error in the slot
+ * of a key that failed.
  */
 export class RequestReader implements CertificateReader {
   private readonly certificates: DataLoader<CertificateRef, Certificate, string>;
@@ -21,11 +23,16 @@ export class RequestReader implements CertificateReader {
   constructor(
     private readonly esa: EsaProvider,
     private readonly slb: SlbProvider,
+    private readonly cache: CertificateCache,
   ) {
-    this.certificates = new DataLoader((refs) => this.loadCertificates(refs), { cacheKeyFn: encodeCertificateId });
-    this.siteById = new DataLoader<string, Site>((ids) => esa.getSites(ids));
-    this.certificatesOfSite = new DataLoader((ids) => settle(ids.map((id) => esa.listSiteCertificates(id))));
-    this.certificatesOfRegion = new DataLoader((regions) => settle(regions.map((region) => slb.describeServerCertificates(region))));
+    this.certificates = new DataLoader<CertificateRef, Certificate, string>((refs) => cache.certificates(refs, (misses) => this.fetchCertificates(misses)), {
+      cacheKeyFn: encodeCertificateId,
+    });
+    this.siteById = new DataLoader<string, Site>((ids) => cache.sites(ids, (misses) => esa.getSites(misses)));
+    this.certificatesOfSite = new DataLoader((ids) => settle(ids.map((id) => cache.siteCertificates(id, () => esa.listSiteCertificates(id)))));
+    this.certificatesOfRegion = new DataLoader((regions) =>
+      settle(regions.map((region) => cache.regionCertificates(region, () => slb.describeServerCertificates(region)))),
+    );
   }
 
   certificate(ref: CertificateRef): Promise<Certificate> {
@@ -33,7 +40,7 @@ export class RequestReader implements CertificateReader {
   }
 
   sites(): Promise<Site[]> {
-    this.allSites ??= this.esa.listSites().then((sites) => {
+    this.allSites ??= this.cache.allSites(() => this.esa.listSites()).then((sites) => {
       for (const site of sites) this.siteById.prime(site.id, site);
       return sites;
     });
@@ -52,17 +59,16 @@ export class RequestReader implements CertificateReader {
     return this.certificatesOfRegion.load(regionId);
   }
 
-  forget(ref?: CertificateRef): void {
-    if (ref) this.certificates.clear(ref);
-    else this.certificates.clearAll();
-    this.certificatesOfSite.clearAll();
-    this.certificatesOfRegion.clearAll();
-    this.allSites = undefined;
+  async changed(change: Change): Promise<void> {
+    if (change.ref) this.certificates.clear(change.ref);
+    if (change.siteId) this.certificatesOfSite.clear(change.siteId);
+    if (change.regionId) this.certificatesOfRegion.clear(change.regionId);
+    await this.cache.invalidate(change);
   }
 
   /** Splits the batch by provider, one provider call each, and puts the answers back in key order. */
-  private async loadCertificates(refs: readonly CertificateRef[]): Promise<Array<Certificate | Error>> {
-    const slots: Array<Certificate | Error> = new Array(refs.length);
+  private async fetchCertificates(refs: readonly CertificateRef[]): Promise<Fetched<Certificate>[]> {
+    const slots: Fetched<Certificate>[] = new Array(refs.length);
     const byProvider = { ESA: [] as number[], SLB: [] as number[] };
     refs.forEach((ref, index) => byProvider[ref.provider].push(index));
     await Promise.all(
@@ -70,12 +76,8 @@ export class RequestReader implements CertificateReader {
         const indexes = byProvider[name];
         if (indexes.length === 0) return;
         const provider = name === 'ESA' ? this.esa : this.slb;
-        try {
-          const results = await provider.getCertificates(indexes.map((index) => refs[index] as CertificateRef));
-          indexes.forEach((index, position) => (slots[index] = results[position] ?? new Error('The provider answered fewer results than asked.')));
-        } catch (error) {
-          for (const index of indexes) slots[index] = error as Error;
-        }
+        const results = await provider.getCertificates(indexes.map((index) => refs[index] as CertificateRef));
+        indexes.forEach((index, position) => (slots[index] = results[position] as Fetched<Certificate>));
       }),
     );
     return slots;

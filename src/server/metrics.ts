@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { type CacheObserver } from '../cache/cache-observer';
 
 export type UpstreamOutcome = 'ok' | 'error' | 'timeout' | 'unreachable';
 
@@ -8,6 +9,9 @@ export class GatewayMetrics {
   private readonly requests: Histogram<'operation' | 'outcome'>;
   private readonly upstreamCalls: Counter<'product' | 'action' | 'outcome'>;
   private readonly upstreamLatency: Histogram<'product' | 'action'>;
+  private readonly cacheLookups: Counter<'result'>;
+  private readonly cacheStoreErrors: Counter<'operation'>;
+  private readonly cacheBreaker: Gauge;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -31,6 +35,41 @@ export class GatewayMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
+    this.cacheLookups = new Counter({
+      name: 'gateway_cache_lookups_total',
+      help: 'Shared cache lookups: hit, miss, stale (served after an upstream failure), coalesced_process, coalesced_instances.',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+    this.cacheStoreErrors = new Counter({
+      name: 'gateway_cache_store_errors_total',
+      help: 'Failed or timed-out cache store operations (each counted as a miss).',
+      labelNames: ['operation'],
+      registers: [this.registry],
+    });
+    this.cacheBreaker = new Gauge({
+      name: 'gateway_cache_breaker_open',
+      help: '1 while the cache store is skipped after repeated failures.',
+      registers: [this.registry],
+    });
+  }
+
+  /** The cache's reports as metrics; `log` hears about store failures. */
+  cacheObserver(log: (message: string, fields: Record<string, unknown>) => void): CacheObserver {
+    return {
+      hits: (count) => this.cacheLookups.inc({ result: 'hit' }, count),
+      misses: (count) => this.cacheLookups.inc({ result: 'miss' }, count),
+      staleServed: (count) => this.cacheLookups.inc({ result: 'stale' }, count),
+      coalesced: (count, across) => this.cacheLookups.inc({ result: `coalesced_${across}` }, count),
+      storeFailed: (operation, error) => {
+        this.cacheStoreErrors.inc({ operation });
+        log('cache store call failed; treated as a miss', { operation, error: error.message });
+      },
+      breaker: (state) => {
+        this.cacheBreaker.set(state === 'open' ? 1 : 0);
+        log(`cache store breaker ${state}`, {});
+      },
+    };
   }
 
   observeRequest(operation: string, outcome: 'ok' | 'error', seconds: number): void {

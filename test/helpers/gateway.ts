@@ -27,6 +27,7 @@ export async function startTestGateway(emulator: RunningEmulator, overrides: Par
     slbEndpoint: emulator.endpoint,
     protocol: 'http',
     port: 0,
+    logLevel: 'silent',
     ...overrides,
   };
   const gateway = await startGateway(config);

@@ -1,0 +1,76 @@
+import { type Certificate, type CertificateRef } from '../domain/certificate';
+import { type GatewayError } from '../domain/errors/gateway-error';
+import { type Fetched } from '../domain/ports';
+import { type Site } from '../domain/site';
+import { CacheKeys, type CacheKey } from './cache-keys';
+import { type CachePolicy } from './cache-policy';
+import { certificateCodec, certificateListCodec, siteCodec, siteListCodec } from './certificate-codec';
+import { type EntrySpec, type ReadThroughCache } from './read-through-cache';
+
+const NOT_FOUND = new Set(['Certificate.NotFound', 'SiteNotFound']);
+
+/** What a change touched: the certificate itself, and the lists it appears in. */
+export interface Invalidation {
+  ref?: CertificateRef;
+  siteId?: string;
+  regionId?: string;
+}
+
+/** The gateway's reads, cached: certificates, sites and the per-site and per-region lists. */
+export class CertificateCache {
+  private readonly certificate: EntrySpec<Certificate>;
+  private readonly certificateList: EntrySpec<Certificate[]>;
+  private readonly site: EntrySpec<Site>;
+  private readonly siteList: EntrySpec<Site[]>;
+
+  constructor(
+    private readonly cache: ReadThroughCache,
+    policy: CachePolicy,
+  ) {
+    const cacheable = (error: GatewayError) => NOT_FOUND.has(error.code);
+    this.certificate = { codec: certificateCodec, ttlMs: (value, now) => policy.certificateTtl(value, now), cacheable };
+    this.certificateList = { codec: certificateListCodec, ttlMs: (value, now) => policy.listTtl(value, now) };
+    this.site = { codec: siteCodec, ttlMs: () => policy.defaultTtl, cacheable };
+    this.siteList = { codec: siteListCodec, ttlMs: () => policy.defaultTtl };
+  }
+
+  certificates(refs: readonly CertificateRef[], fetch: (refs: CertificateRef[]) => Promise<Fetched<Certificate>[]>): Promise<Fetched<Certificate>[]> {
+    return this.cache.getMany(refs.map(CacheKeys.certificate), this.certificate, (indexes) => fetch(indexes.map((index) => refs[index] as CertificateRef)));
+  }
+
+  sites(ids: readonly string[], fetch: (ids: string[]) => Promise<Fetched<Site>[]>): Promise<Fetched<Site>[]> {
+    return this.cache.getMany(ids.map(CacheKeys.site), this.site, (indexes) => fetch(indexes.map((index) => ids[index] as string)));
+  }
+
+  allSites(fetch: () => Promise<Site[]>): Promise<Site[]> {
+    return this.one(CacheKeys.sites(), this.siteList, fetch);
+  }
+
+  siteCertificates(siteId: string, fetch: () => Promise<Certificate[]>): Promise<Certificate[]> {
+    return this.one(CacheKeys.siteCertificates(siteId), this.certificateList, fetch);
+  }
+
+  regionCertificates(regionId: string, fetch: () => Promise<Certificate[]>): Promise<Certificate[]> {
+    return this.one(CacheKeys.regionCertificates(regionId), this.certificateList, fetch);
+  }
+
+  invalidate(change: Invalidation): Promise<void> {
+    const keys: CacheKey[] = [];
+    if (change.ref) keys.push(CacheKeys.certificate(change.ref));
+    if (change.siteId) keys.push(CacheKeys.siteCertificates(change.siteId));
+    if (change.regionId) keys.push(CacheKeys.regionCertificates(change.regionId));
+    return this.cache.invalidate(keys);
+  }
+
+  private async one<T>(key: CacheKey, spec: EntrySpec<T>, fetch: () => Promise<T>): Promise<T> {
+    const [slot] = await this.cache.getMany([key], spec, async () => {
+      try {
+        return [await fetch()];
+      } catch (error) {
+        return [error as GatewayError];
+      }
+    });
+    if (slot instanceof Error) throw slot;
+    return slot as T;
+  }
+}

@@ -1,0 +1,81 @@
+import { type KeyValueStore, type LeasedWrite } from './key-value-store';
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * In-process store with the same contract as Redis (TTL, leases), bounded by entry count with
+ * least-recently-used eviction: what a single instance uses when REDIS_URL is not set.
+ */
+export class MemoryStore implements KeyValueStore {
+  readonly kind = 'memory';
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async getMany(keys: readonly string[]): Promise<Array<string | undefined>> {
+    return keys.map((key) => this.read(key));
+  }
+
+  async setUnderLease(writes: readonly LeasedWrite[]): Promise<boolean[]> {
+    return writes.map((write) => {
+      if (this.read(write.leaseKey) !== write.token) return false;
+      this.entries.delete(write.leaseKey);
+      this.write(write.key, write.value, write.ttlMs);
+      return true;
+    });
+  }
+
+  async releaseLeases(leaseKeys: readonly string[], token: string): Promise<void> {
+    for (const leaseKey of leaseKeys) if (this.read(leaseKey) === token) this.entries.delete(leaseKey);
+  }
+
+  async acquireLeases(leaseKeys: readonly string[], token: string, ttlMs: number): Promise<boolean[]> {
+    return leaseKeys.map((leaseKey) => {
+      if (this.read(leaseKey) !== undefined) return false;
+      this.write(leaseKey, token, ttlMs);
+      return true;
+    });
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.entries.delete(key);
+  }
+
+  async ping(): Promise<void> {}
+
+  async ready(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+
+  private read(key: string): string | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    // Re-insert: Map order is the recency order the eviction below relies on.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  private write(key: string, value: string, ttlMs: number): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+}

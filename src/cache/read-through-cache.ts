@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayError, type ErrorProvider } from '../domain/errors/gateway-error';
+import { type Fetched } from '../domain/ports';
+import { type CacheKey } from './cache-keys';
+import { type CacheObserver } from './cache-observer';
+import { type CachePolicy } from './cache-policy';
+import { type Codec } from './certificate-codec';
+import { type GuardedStore } from './guarded-store';
+
+export interface EntrySpec<T> {
+  codec: Codec<T>;
+  ttlMs(value: T, now: number): number;
+  /** Errors worth remembering briefly: a documented not-found, never anything transient. */
+  cacheable?(error: GatewayError): boolean;
+}
+
+export interface ReadThroughOptions {
+  /** How long a fetch may hold a key's lease: at least one upstream deadline. */
+  leaseMs: number;
+  /** How long to wait for another instance's fetch before fetching too. */
+  waitMs: number;
+  pollMs: number;
+}
+
+/** What is stored: when it stops being fresh, and the value or the (not-found) error. */
+interface Envelope {
+  f: number;
+  v?: unknown;
+  e?: { code: string; message: string; httpStatus: number; provider: ErrorProvider; action?: string; requestId?: string };
+}
+
+interface Decoded<T> {
+  fresh: boolean;
+  slot: Fetched<T>;
+}
+
+type Slots<T> = Map<number, Fetched<T>>;
+
+/**
+ * The shared read-through cache. For a batch of keys: one MGET; fresh entries answer; the misses are
+ * fetched once per process (concurrent requests join the fetch in flight) and once across instances
+ * (a Redis lease with a token: the holder fetches and writes under the lease, the others wait for
+ * its value and fall back to fetching themselves if it never comes). A copy is kept past its fresh
+ * life and served when the cloud fails with a retryable error. A store failure is a miss, never an error.
+ */
+export class ReadThroughCache {
+  private readonly inflight = new Map<string, Promise<Fetched<unknown>>>();
+
+  constructor(
+    private readonly store: GuardedStore,
+    private readonly policy: CachePolicy,
+    private readonly observer: CacheObserver,
+    private readonly options: ReadThroughOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async getMany<T>(keys: readonly CacheKey[], spec: EntrySpec<T>, fetch: (indexes: number[]) => Promise<Fetched<T>[]>): Promise<Fetched<T>[]> {
+    const results: Fetched<T>[] = new Array(keys.length);
+    const stale = new Map<number, T>();
+    const stored = await this.attempt(() => this.store.getMany(keys.map((key) => key.key)));
+    const missing: number[] = [];
+    keys.forEach((_, index) => {
+      const decoded = this.decode(stored?.[index], spec);
+      if (decoded?.fresh) results[index] = decoded.slot;
+      else {
+        if (decoded && !(decoded.slot instanceof Error)) stale.set(index, decoded.slot);
+        missing.push(index);
+      }
+    });
+    this.observer.hits(keys.length - missing.length);
+    if (missing.length === 0) return results;
+
+    // No await between looking for a fetch in flight and registering ours: concurrent requests in
+    // this process see each other's.
+    const owned: number[] = [];
+    const joined: Array<Promise<void>> = [];
+    for (const index of missing) {
+      const running = this.inflight.get((keys[index] as CacheKey).key);
+      if (running) joined.push(running.then((slot) => void (results[index] = slot as Fetched<T>)));
+      else owned.push(index);
+    }
+    if (joined.length) this.observer.coalesced(joined.length, 'process');
+    if (owned.length) {
+      this.observer.misses(owned.length);
+      const work = this.load(keys, owned, spec, fetch, stale);
+      const mine = owned.map((index) => {
+        const slot = work.then((slots) => slots.get(index) as Fetched<unknown>);
+        this.inflight.set((keys[index] as CacheKey).key, slot);
+        return [index, slot] as const;
+      });
+      try {
+        const slots = await work;
+        for (const index of owned) results[index] = slots.get(index) as Fetched<T>;
+      } finally {
+        for (const [index, slot] of mine) {
+          const key = (keys[index] as CacheKey).key;
+          if (this.inflight.get(key) === slot) this.inflight.delete(key);
+        }
+      }
+    }
+    await Promise.all(joined);
+    return results;
+  }
+
+  /** Forgets keys everywhere, leases included, so a fetch begun before the change cannot write after it. */
+  async invalidate(keys: readonly CacheKey[]): Promise<void> {
+    await this.attempt(() => this.store.delete(keys.flatMap((key) => [key.key, key.leaseKey])));
+  }
+
+  private async load<T>(
+    keys: readonly CacheKey[],
+    owned: number[],
+    spec: EntrySpec<T>,
+    fetch: (indexes: number[]) => Promise<Fetched<T>[]>,
+    stale: Map<number, T>,
+  ): Promise<Slots<T>> {
+    const token = randomUUID();
+    const leases = await this.attempt(() =>
+      this.store.acquireLeases(
+        owned.map((index) => (keys[index] as CacheKey).leaseKey),
+        token,
+        this.options.leaseMs,
+      ),
+    );
+    // Without a store (down, breaker open) every instance simply fetches for itself.
+    const leased = leases ? owned.filter((_, position) => leases[position]) : owned;
+    const elsewhere = leases ? owned.filter((_, position) => !leases[position]) : [];
+    const [fetched, waited] = await Promise.all([this.fetchAndStore(keys, leased, spec, fetch, stale, leases ? token : undefined), this.waitFor(keys, elsewhere, spec)]);
+    const slots: Slots<T> = new Map([...fetched, ...waited]);
+    const leftover = elsewhere.filter((index) => !waited.has(index));
+    if (leftover.length) for (const [index, slot] of await this.fetchAndStore(keys, leftover, spec, fetch, stale)) slots.set(index, slot);
+    return slots;
+  }
+
+  private async fetchAndStore<T>(
+    keys: readonly CacheKey[],
+    indexes: number[],
+    spec: EntrySpec<T>,
+    fetch: (indexes: number[]) => Promise<Fetched<T>[]>,
+    stale: Map<number, T>,
+    token?: string,
+  ): Promise<Slots<T>> {
+    const slots: Slots<T> = new Map();
+    if (indexes.length === 0) return slots;
+    const answers = await fetch(indexes);
+    const now = this.now();
+    const writes: Array<{ key: string; leaseKey: string; token: string; value: string; ttlMs: number }> = [];
+    const unwritten: string[] = [];
+    let staleServed = 0;
+    indexes.forEach((index, position) => {
+      const answer = answers[position] as Fetched<T>;
+      const key = keys[index] as CacheKey;
+      if (answer instanceof GatewayError) {
+        const fallback = stale.get(index);
+        if (answer.retryable && fallback !== undefined) {
+          staleServed += 1;
+          slots.set(index, fallback);
+        } else slots.set(index, answer);
+        if (token && !answer.retryable && spec.cacheable?.(answer)) {
+          const envelope: Envelope = { f: now + this.policy.negativeTtl, e: serializeError(answer) };
+          writes.push({ ...key, token, value: JSON.stringify(envelope), ttlMs: this.policy.negativeTtl });
+        } else unwritten.push(key.leaseKey);
+        return;
+      }
+      slots.set(index, answer);
+      if (answer instanceof Error) unwritten.push(key.leaseKey);
+      if (answer instanceof Error || !token) return;
+      const ttl = spec.ttlMs(answer, now);
+      writes.push({ ...key, token, value: JSON.stringify({ f: now + ttl, v: spec.codec.encode(answer) } satisfies Envelope), ttlMs: ttl + this.policy.staleFor });
+    });
+    if (staleServed) this.observer.staleServed(staleServed);
+    if (writes.length) await this.attempt(() => this.store.setUnderLease(writes));
+    if (token && unwritten.length) await this.attempt(() => this.store.releaseLeases(unwritten, token));
+    return slots;
+  }
+
+  /**
+   * Polls for values another instance is fetching under its lease; returns those that arrived. Stops
+   * waiting for a key as soon as its lease is gone without a value (the holder failed or had nothing
+   * to write), and for all after `waitMs` worth of polls.
+   */
+  private async waitFor<T>(keys: readonly CacheKey[], indexes: number[], spec: EntrySpec<T>): Promise<Slots<T>> {
+    const slots: Slots<T> = new Map();
+    let pending = indexes;
+    for (let poll = 0; pending.length && poll < Math.ceil(this.options.waitMs / this.options.pollMs); poll += 1) {
+      await sleep(this.options.pollMs);
+      const entries = pending.map((index) => keys[index] as CacheKey);
+      const stored = await this.attempt(() => this.store.getMany([...entries.map((entry) => entry.key), ...entries.map((entry) => entry.leaseKey)]));
+      if (!stored) break;
+      pending = pending.filter((index, position) => {
+        const decoded = this.decode(stored[position], spec);
+        if (decoded?.fresh) {
+          slots.set(index, decoded.slot);
+          return false;
+        }
+        return stored[entries.length + position] !== undefined;
+      });
+    }
+    if (slots.size) this.observer.coalesced(slots.size, 'instances');
+    return slots;
+  }
+
+  private decode<T>(text: string | undefined, spec: EntrySpec<T>): Decoded<T> | undefined {
+    if (text === undefined) return undefined;
+    try {
+      const envelope = JSON.parse(text) as Envelope;
+      const fresh = envelope.f > this.now();
+      if (envelope.e) return { fresh, slot: new GatewayError(envelope.e.code, envelope.e.message, envelope.e) };
+      return { fresh, slot: spec.codec.decode(envelope.v) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A store call whose failure means "no cache this time" (the guard has counted it). */
+  private async attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function serializeError(error: GatewayError): NonNullable<Envelope['e']> {
+  return {
+    code: error.code,
+    message: error.message,
+    httpStatus: error.httpStatus,
+    provider: error.details.provider,
+    ...(error.details.action ? { action: error.details.action } : {}),
+    ...(error.details.requestId ? { requestId: error.details.requestId } : {}),
+  };
+}

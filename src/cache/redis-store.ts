@@ -1,0 +1,146 @@
+import calculateSlot from 'cluster-key-slot';
+import { Cluster, Redis } from 'ioredis';
+import { type KeyValueStore, type LeasedWrite } from './key-value-store';
+
+/** DEL the lease only if it still holds our token. */
+const RELEASE_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+/** SET the value only if the lease still holds our token; drop the lease. Atomic in Redis. */
+const SET_UNDER_LEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0`;
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Treat the URL as a Redis Cluster seed node. */
+  cluster: boolean;
+  /** Per-command bound; a slower Redis counts as absent for that call. */
+  commandTimeoutMs: number;
+}
+
+type Client = Redis | Cluster;
+
+/**
+ * Redis through ioredis, set to fail fast: no offline queue and no per-request retries, so a Redis
+ * outage turns into prompt errors (which the guard counts as misses) instead of piled-up waits.
+ * Keys carry a hash tag (see cache-keys.ts); in a cluster a batch is split by slot, one MGET each.
+ */
+export class RedisStore implements KeyValueStore {
+  readonly kind = 'redis';
+  private readonly client: Client;
+
+  constructor(private readonly options: RedisStoreOptions) {
+    const common = {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: options.commandTimeoutMs,
+      connectTimeout: 2_000,
+      lazyConnect: false,
+    };
+    const retryStrategy = (attempt: number) => Math.min(100 * 2 ** attempt, 2_000);
+    if (options.cluster) {
+      const seed = new URL(options.url);
+      this.client = new Cluster([{ host: seed.hostname, port: Number(seed.port || 6379) }], {
+        enableOfflineQueue: false,
+        clusterRetryStrategy: retryStrategy,
+        redisOptions: { ...common, ...(seed.password ? { password: decodeURIComponent(seed.password) } : {}) },
+      });
+    } else {
+      this.client = new Redis(options.url, { ...common, retryStrategy });
+    }
+    // Errors surface on each command; the connection's own error events are expected while Redis is away.
+    this.client.on('error', () => undefined);
+    this.client.defineCommand('setUnderLease', { numberOfKeys: 2, lua: SET_UNDER_LEASE });
+    this.client.defineCommand('releaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE });
+  }
+
+  async getMany(keys: readonly string[]): Promise<Array<string | undefined>> {
+    if (keys.length === 0) return [];
+    const results: Array<string | undefined> = new Array(keys.length);
+    await Promise.all(
+      this.bySlot(keys).map(async (indexes) => {
+        const values = await this.client.mget(indexes.map((index) => keys[index] as string));
+        indexes.forEach((index, position) => (results[index] = values[position] ?? undefined));
+      }),
+    );
+    return results;
+  }
+
+  async setUnderLease(writes: readonly LeasedWrite[]): Promise<boolean[]> {
+    if (writes.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const write of writes) {
+      (pipeline as unknown as LeaseCommands).setUnderLease(write.leaseKey, write.key, write.token, write.value, String(Math.max(1, Math.round(write.ttlMs))));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, value]) => !error && value === 1);
+  }
+
+  async releaseLeases(leaseKeys: readonly string[], token: string): Promise<void> {
+    if (leaseKeys.length === 0) return;
+    const pipeline = this.client.pipeline();
+    for (const leaseKey of leaseKeys) (pipeline as unknown as LeaseCommands).releaseLease(leaseKey, token);
+    await pipeline.exec();
+  }
+
+  async acquireLeases(leaseKeys: readonly string[], token: string, ttlMs: number): Promise<boolean[]> {
+    if (leaseKeys.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const leaseKey of leaseKeys) pipeline.set(leaseKey, token, 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, value]) => !error && value === 'OK');
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await Promise.all(this.bySlot(keys).map((indexes) => this.client.del(...indexes.map((index) => keys[index] as string))));
+  }
+
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  ready(timeoutMs: number): Promise<boolean> {
+    if (this.client.status === 'ready') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ready: boolean) => {
+        clearTimeout(timer);
+        this.client.off('ready', onReady);
+        resolve(ready);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.client.once('ready', onReady);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect();
+  }
+
+  /** Key indexes grouped so each group is one command: all of them outside a cluster, by slot inside one. */
+  private bySlot(keys: readonly string[]): number[][] {
+    if (!this.options.cluster) return [keys.map((_, index) => index)];
+    const groups = new Map<number, number[]>();
+    keys.forEach((key, index) => {
+      const slot = calculateSlot(key);
+      const group = groups.get(slot);
+      if (group) group.push(index);
+      else groups.set(slot, [index]);
+    });
+    return [...groups.values()];
+  }
+}
+
+interface LeaseCommands {
+  setUnderLease(leaseKey: string, key: string, token: string, value: string, ttlMs: string): void;
+  releaseLease(leaseKey: string, token: string): void;
+}

@@ -1,0 +1,135 @@
+import { CacheKeys } from '../../../src/cache/cache-keys';
+import { SILENT_OBSERVER, type CacheObserver } from '../../../src/cache/cache-observer';
+import { CachePolicy } from '../../../src/cache/cache-policy';
+import { certificateCodec } from '../../../src/cache/certificate-codec';
+import { GuardedStore } from '../../../src/cache/guarded-store';
+import { type KeyValueStore } from '../../../src/cache/key-value-store';
+import { MemoryStore } from '../../../src/cache/memory-store';
+import { ReadThroughCache, type EntrySpec } from '../../../src/cache/read-through-cache';
+import { type Certificate, type CertificateRef } from '../../../src/domain/certificate';
+import { GatewayError } from '../../../src/domain/errors/gateway-error';
+import { type Fetched } from '../../../src/domain/ports';
+
+const ref = (nativeId: string): CertificateRef => ({ provider: 'ESA', kind: 'EDGE', siteId: '1234567890123', nativeId });
+const certificate = (nativeId: string, status = 'OK'): Certificate => ({
+  ref: ref(nativeId),
+  status,
+  subjectAlternativeNames: [],
+  domainValidations: [],
+  notAfter: new Date(Date.now() + 86_400_000),
+});
+const policy = new CachePolicy({ maxTtlMs: 60_000, pendingTtlMs: 5_000, negativeTtlMs: 10_000, staleForMs: 3_600_000 });
+const spec: EntrySpec<Certificate> = {
+  codec: certificateCodec,
+  ttlMs: (value, now) => policy.certificateTtl(value, now),
+  cacheable: (error) => error.code === 'Certificate.NotFound',
+};
+const guard = (store: KeyValueStore, observer: CacheObserver = SILENT_OBSERVER) =>
+  new GuardedStore(store, { timeoutMs: 200, failureThreshold: 3, openMs: 1_000 }, observer);
+const cacheOn = (store: KeyValueStore, now: () => number = Date.now, observer: CacheObserver = SILENT_OBSERVER) =>
+  new ReadThroughCache(guard(store, observer), policy, observer, { leaseMs: 2_000, waitMs: 1_000, pollMs: 5 }, now);
+
+/** A fetch that counts what it was asked and answers after a turn of the event loop. */
+function countingFetch(answer: (id: string) => Fetched<Certificate> = (id) => certificate(id)) {
+  const asked: string[] = [];
+  const fetch = async (refs: CertificateRef[]) => {
+    asked.push(...refs.map((r) => r.nativeId));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    return refs.map((r) => answer(r.nativeId));
+  };
+  return { asked, fetch };
+}
+
+const read = (cache: ReadThroughCache, ids: string[], fetch: (refs: CertificateRef[]) => Promise<Fetched<Certificate>[]>) => {
+  const refs = ids.map(ref);
+  return cache.getMany(refs.map(CacheKeys.certificate), spec, (indexes) => fetch(indexes.map((index) => refs[index] as CertificateRef)));
+};
+
+describe('the read-through cache', () => {
+  it('fetches misses once and answers hits from the store', async () => {
+    const cache = cacheOn(new MemoryStore());
+    const { asked, fetch } = countingFetch();
+    await read(cache, ['a', 'b'], fetch);
+    const again = await read(cache, ['a', 'b', 'c'], fetch);
+    expect(asked).toEqual(['a', 'b', 'c']);
+    expect(again.map((slot) => (slot as Certificate).ref.nativeId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('joins concurrent requests for the same key in one process onto one fetch', async () => {
+    const cache = cacheOn(new MemoryStore());
+    const { asked, fetch } = countingFetch();
+    await Promise.all(Array.from({ length: 20 }, () => read(cache, ['a', 'b'], fetch)));
+    expect(asked.sort()).toEqual(['a', 'b']);
+  });
+
+  it('lets one instance fetch under the lease while another waits for the value it writes', async () => {
+    const shared = new MemoryStore();
+    const instances = [cacheOn(shared), cacheOn(shared)];
+    const { asked, fetch } = countingFetch();
+    const answers = await Promise.all(instances.map((cache) => read(cache, ['a'], fetch)));
+    expect(asked).toEqual(['a']);
+    expect(answers.map(([slot]) => (slot as Certificate).ref.nativeId)).toEqual(['a', 'a']);
+  });
+
+  it('keeps a late lease holder from overwriting what an invalidation cleared', async () => {
+    const store = new MemoryStore();
+    const cache = cacheOn(store);
+    const key = CacheKeys.certificate(ref('a'));
+    let release!: () => void;
+    const slow = async (refs: CertificateRef[]) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return refs.map((r) => certificate(r.nativeId, 'OK'));
+    };
+    const pending = read(cache, ['a'], slow);
+    await new Promise((resolve) => setImmediate(resolve));
+    await cache.invalidate([key]);
+    release();
+    await pending;
+    expect(await store.getMany([key.key])).toEqual([undefined]);
+  });
+
+  it('remembers a documented not-found, but never a transient failure', async () => {
+    const cache = cacheOn(new MemoryStore());
+    const notFound = new GatewayError('Certificate.NotFound', 'gone', { provider: 'ESA', httpStatus: 404 });
+    const unavailable = new GatewayError('ServiceUnavailable', 'down', { provider: 'ESA', httpStatus: 503 });
+    const { asked, fetch } = countingFetch((id) => (id === 'gone' ? notFound : unavailable));
+    await read(cache, ['gone', 'flaky'], fetch);
+    const [gone, flaky] = await read(cache, ['gone', 'flaky'], fetch);
+    expect(asked).toEqual(['gone', 'flaky', 'flaky']);
+    expect(gone).toMatchObject({ code: 'Certificate.NotFound', category: 'NOT_FOUND' });
+    expect(flaky).toMatchObject({ code: 'ServiceUnavailable', retryable: true });
+  });
+
+  it('serves the stale copy when the refetch fails with a retryable error, and counts it', async () => {
+    let now = Date.now();
+    const stale = jest.fn();
+    const cache = cacheOn(new MemoryStore(10_000, () => now), () => now, { ...SILENT_OBSERVER, staleServed: stale });
+    await read(cache, ['a'], countingFetch().fetch);
+    now += 120_000;
+    const unavailable = new GatewayError('ServiceUnavailable', 'down', { provider: 'ESA', httpStatus: 503 });
+    const [slot] = await read(cache, ['a'], countingFetch(() => unavailable).fetch);
+    expect((slot as Certificate).ref.nativeId).toBe('a');
+    expect(stale).toHaveBeenCalledWith(1);
+    const invalid = new GatewayError('InvalidParameter', 'no', { provider: 'ESA', httpStatus: 400 });
+    const [refused] = await read(cache, ['a'], countingFetch(() => invalid).fetch);
+    expect(refused).toBe(invalid);
+  });
+
+  it('answers from the cloud when the store fails, every time', async () => {
+    const broken: KeyValueStore = {
+      kind: 'redis',
+      getMany: () => Promise.reject(new Error('connection refused')),
+      setUnderLease: () => Promise.reject(new Error('connection refused')),
+      acquireLeases: () => Promise.reject(new Error('connection refused')),
+      releaseLeases: () => Promise.reject(new Error('connection refused')),
+      delete: () => Promise.reject(new Error('connection refused')),
+      ping: () => Promise.reject(new Error('connection refused')),
+      ready: async () => false,
+      close: async () => undefined,
+    };
+    const cache = cacheOn(broken);
+    const { asked, fetch } = countingFetch();
+    for (let i = 0; i < 3; i += 1) expect((await read(cache, ['a'], fetch))[0]).toMatchObject({ status: 'OK' });
+    expect(asked).toEqual(['a', 'a', 'a']);
+  });
+});
