@@ -75,28 +75,43 @@ export class RedisStore implements KeyValueStore {
   }
 
   async setUnderLease(writes: readonly LeasedWrite[]): Promise<boolean[]> {
-    if (writes.length === 0) return [];
-    const pipeline = this.client.pipeline();
-    for (const write of writes) {
-      (pipeline as unknown as LeaseCommands).setUnderLease(write.leaseKey, write.key, write.token, write.value, String(Math.max(1, Math.round(write.ttlMs))));
-    }
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, value]) => !error && value === 1);
+    return this.pipelined(writes.map((write) => write.key), (pipeline, indexes) => {
+      for (const index of indexes) {
+        const write = writes[index] as LeasedWrite;
+        pipeline.setUnderLease(write.leaseKey, write.key, write.token, write.value, String(Math.max(1, Math.round(write.ttlMs))));
+      }
+    }).then((results) => results.map(([error, value]) => !error && value === 1));
   }
 
   async releaseLeases(leaseKeys: readonly string[], token: string): Promise<void> {
-    if (leaseKeys.length === 0) return;
-    const pipeline = this.client.pipeline();
-    for (const leaseKey of leaseKeys) (pipeline as unknown as LeaseCommands).releaseLease(leaseKey, token);
-    await pipeline.exec();
+    await this.pipelined(leaseKeys, (pipeline, indexes) => {
+      for (const index of indexes) pipeline.releaseLease(leaseKeys[index] as string, token);
+    });
   }
 
   async acquireLeases(leaseKeys: readonly string[], token: string, ttlMs: number): Promise<boolean[]> {
-    if (leaseKeys.length === 0) return [];
-    const pipeline = this.client.pipeline();
-    for (const leaseKey of leaseKeys) pipeline.set(leaseKey, token, 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
-    const results = (await pipeline.exec()) ?? [];
+    const results = await this.pipelined(leaseKeys, (pipeline, indexes) => {
+      for (const index of indexes) pipeline.set(leaseKeys[index] as string, token, 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+    });
     return results.map(([error, value]) => !error && value === 'OK');
+  }
+
+  /**
+   * One pipeline per slot group (a cluster pipeline must stay in one slot), run together; results come
+   * back in the order of `keys`.
+   */
+  private async pipelined(keys: readonly string[], build: (pipeline: LeasePipeline, indexes: number[]) => void): Promise<Array<[Error | null, unknown]>> {
+    const results: Array<[Error | null, unknown]> = new Array(keys.length);
+    if (keys.length === 0) return results;
+    await Promise.all(
+      this.bySlot(keys).map(async (indexes) => {
+        const pipeline = this.client.pipeline() as unknown as LeasePipeline;
+        build(pipeline, indexes);
+        const answers = (await pipeline.exec()) ?? [];
+        indexes.forEach((index, position) => (results[index] = answers[position] ?? [new Error('no answer'), null]));
+      }),
+    );
+    return results;
   }
 
   async delete(keys: readonly string[]): Promise<void> {
@@ -140,7 +155,10 @@ export class RedisStore implements KeyValueStore {
   }
 }
 
-interface LeaseCommands {
+/** A pipeline with the Lua commands defined in the constructor. */
+interface LeasePipeline {
   setUnderLease(leaseKey: string, key: string, token: string, value: string, ttlMs: string): void;
   releaseLease(leaseKey: string, token: string): void;
+  set(key: string, value: string, px: 'PX', ttlMs: number, nx: 'NX'): void;
+  exec(): Promise<Array<[Error | null, unknown]> | null>;
 }

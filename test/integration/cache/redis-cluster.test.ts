@@ -1,0 +1,54 @@
+import { encodeCertificateId } from '../../../src/domain/global-id';
+import { DEMO } from '../../../src/emulator/state/demo';
+import { CertificatesDocument, RevokeClientCertificateDocument, CertificateDocument } from '../../generated/graphql';
+import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { canStartRedis, startTestRedisCluster, type TestRedisCluster } from '../../helpers/redis-cluster';
+
+const describeWithRedis = canStartRedis() ? describe : describe.skip;
+
+describeWithRedis('the shared cache on a Redis Cluster (three private masters)', () => {
+  let cluster: TestRedisCluster;
+  let emulator: TestEmulator;
+  let gateways: TestGateway[];
+
+  beforeAll(async () => {
+    cluster = await startTestRedisCluster();
+    emulator = await startTestEmulator();
+    gateways = [
+      await startTestGateway(emulator, { redisUrl: cluster.url, redisCluster: true }),
+      await startTestGateway(emulator, { redisUrl: cluster.url, redisCluster: true }),
+    ];
+  });
+  afterAll(async () => {
+    for (const gateway of gateways) await gateway.stop();
+    await emulator.stop();
+    await cluster.stop();
+  });
+
+  it('caches a batch spread over slots and shares it between instances', async () => {
+    // Certificates of two sites and two regions: keys in four hash slots.
+    const ids = [
+      ...Object.values(DEMO.edgeCertificates).map((nativeId) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.example, nativeId })),
+      encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate }),
+      encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' }),
+      encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-shanghai', nativeId: '1231579085529123_18b5e2c1a42_1714763410_709981432' }),
+    ];
+    await emulator.admin('DELETE', 'stats');
+    const cold = await gateways[0]?.execute(CertificatesDocument, { ids });
+    expect(cold?.data?.certificates.every(Boolean)).toBe(true);
+    expect(await emulator.stats()).toEqual({ 'ESA.GetCertificate': 3, 'ESA.GetClientCertificate': 1, 'SLB.DescribeServerCertificates': 2 });
+
+    await emulator.admin('DELETE', 'stats');
+    const warm = await gateways[1]?.execute(CertificatesDocument, { ids });
+    expect(warm?.data).toEqual(cold?.data);
+    expect(await emulator.stats()).toEqual({});
+  });
+
+  it('invalidates across instances on the cluster too', async () => {
+    const id = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate });
+    expect((await gateways[1]?.execute(CertificateDocument, { id }))?.data?.certificate?.status).toBe('active');
+    await gateways[0]?.execute(RevokeClientCertificateDocument, { id });
+    expect((await gateways[1]?.execute(CertificateDocument, { id }))?.data?.certificate?.status).toBe('revoked');
+  });
+});
