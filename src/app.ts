@@ -21,6 +21,7 @@ import { createApollo } from './server/apollo';
 import { createHttpServer, type Readiness } from './server/http-server';
 import { createLogger, type Logger } from './server/logger';
 import { GatewayMetrics } from './server/metrics';
+import { currentRequestScope } from './server/request-scope';
 
 export interface RunningGateway {
   /** `http://host:port` */
@@ -39,6 +40,9 @@ export interface GatewayOptions {
   /** Where logs go (default stdout). */
   logger?: Logger;
 }
+
+/** How long a shutdown waits for in-flight requests: one upstream deadline and then some. */
+const DRAIN_TIMEOUT_MS = 15_000;
 
 /** The upstream target after local mode has started its emulator. */
 interface Upstream {
@@ -76,7 +80,10 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       accessKeyId: upstream.accessKeyId,
       accessKeySecret: upstream.accessKeySecret,
       timeoutMs: config.upstreamTimeoutMs,
-      observe: (action, outcome, seconds) => metrics.observeUpstream(product, action, outcome, seconds),
+      observe: (action, outcome, seconds) => {
+        metrics.observeUpstream(product, action, outcome, seconds);
+        currentRequestScope()?.upstream.push({ product, action, outcome, ms: Math.round(seconds * 1000) });
+      },
     });
   const esa = new EsaCloudProvider(client('ESA', '2024-09-10', upstream.esaEndpoint), { concurrency: config.upstreamConcurrency });
   const slb = new SlbCloudProvider(client('SLB', '2014-05-15', upstream.slbEndpoint), { concurrency: config.upstreamConcurrency });
@@ -106,15 +113,16 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     metrics,
   });
   await apollo.start();
-  const server = createHttpServer({
+  const http = createHttpServer({
     apollo,
     metrics,
+    logger,
     maxBodyBytes: config.maxBodyBytes,
     context: async () => ({ certificates: new CertificateService(new RequestReader(esa, slb, cache), esa, slb), now: new Date() }),
     readiness: () => readiness(upstream, config.upstreamTimeoutMs, config.redisUrl ? cacheStore : undefined),
   });
-  await listen(server, config.port, config.host);
-  const address = server.address() as AddressInfo;
+  await listen(http.server, config.port, config.host);
+  const address = http.server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   return {
@@ -125,10 +133,9 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     metrics,
     cacheStore,
     stop: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Stop accepting, let in-flight requests answer, then close what they used.
+      const { abandoned } = await http.drain(DRAIN_TIMEOUT_MS);
+      if (abandoned > 0) logger.warn({ abandoned }, 'requests still running at shutdown were cut off');
       await apollo.stop();
       await store.close();
       await emulator?.stop();

@@ -26,10 +26,18 @@ async function main(): Promise<void> {
     process.stdout.write(`\nCertificate gateway (local mode, embedded emulator with demo data)\n  GraphQL: ${gateway.graphqlUrl}\n  Sandbox: ${gateway.graphqlUrl} (open in a browser)\n\n`);
   }
   const shutdown = (signal: string) => {
-    log('gateway stopping', { signal });
+    log('gateway stopping: draining in-flight requests', { signal });
+    // A second signal means now.
+    process.once(signal, () => process.exit(1));
     gateway.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        log('gateway stopped', {});
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`gateway did not stop cleanly: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
     );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -21,6 +21,8 @@ export function createApollo(schema: GraphQLSchema, options: ApolloOptions): Apo
     includeStacktraceInErrorResponses: false,
     // Browsers may only send "simple" requests cross-site; everything else needs a preflight header.
     csrfPrevention: true,
+    // The gateway drains and stops itself on SIGTERM; Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatError(formatted, error, { production: options.production }),
     plugins: [
       options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),

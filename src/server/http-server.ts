@@ -1,7 +1,10 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type GatewayContext } from '../schema/context';
+import { type Logger } from './logger';
 import { type GatewayMetrics } from './metrics';
+import { runInRequestScope, type RequestScope } from './request-scope';
 
 export interface Readiness {
   ready: boolean;
@@ -14,7 +17,17 @@ export interface HttpServerOptions {
   readiness: () => Promise<Readiness>;
   metrics: GatewayMetrics;
   maxBodyBytes: number;
+  logger: Logger;
 }
+
+export interface GatewayHttpServer {
+  server: Server;
+  /** Stops accepting connections and resolves once in-flight requests have answered (or `timeoutMs` passed). */
+  drain(timeoutMs: number): Promise<{ drained: boolean; abandoned: number }>;
+}
+
+/** A caller's request id is kept when it is a sane token; anything else gets a fresh one. */
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 class PayloadTooLarge extends Error {}
 
@@ -23,13 +36,56 @@ class PayloadTooLarge extends Error {}
  * queries, POST, its status codes and CSRF rules), plus the operational routes. No framework between
  * the socket and Apollo: nothing to pay for on every request.
  */
-export function createHttpServer(options: HttpServerOptions): Server {
-  return createServer((request, response) => {
-    route(request, response, options).catch((error: unknown) => {
-      if (!response.headersSent) json(response, 500, { errors: [{ message: 'Internal server error' }] });
-      else response.destroy(error as Error);
+export function createHttpServer(options: HttpServerOptions): GatewayHttpServer {
+  let inFlight = 0;
+  const idle: Array<() => void> = [];
+  const server = createServer((request, response) => {
+    const offered = request.headers['x-request-id'];
+    const scope: RequestScope = { requestId: typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID(), upstream: [] };
+    response.setHeader('x-request-id', scope.requestId);
+    inFlight += 1;
+    const started = process.hrtime.bigint();
+    response.once('close', () => {
+      inFlight -= 1;
+      if (request.url?.startsWith('/graphql')) {
+        options.logger.info(
+          {
+            requestId: scope.requestId,
+            method: request.method,
+            path: request.url.split('?')[0],
+            status: response.statusCode,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+            upstream: scope.upstream,
+          },
+          'request',
+        );
+      }
+      if (inFlight === 0) for (const resolve of idle.splice(0)) resolve();
     });
+    runInRequestScope(scope, () =>
+      route(request, response, options).catch((error: unknown) => {
+        options.logger.error({ requestId: scope.requestId, error: (error as Error).message }, 'request failed outside GraphQL');
+        if (!response.headersSent) json(response, 500, { errors: [{ message: 'Internal server error' }] });
+        else response.destroy(error as Error);
+      }),
+    );
   });
+  return {
+    server,
+    drain: async (timeoutMs) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        const finished = new Promise<void>((resolve) => idle.push(resolve));
+        const timedOut = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+        await Promise.race([finished, timedOut]);
+      }
+      const abandoned = inFlight;
+      server.closeAllConnections();
+      await closed;
+      return { drained: abandoned === 0, abandoned };
+    },
+  };
 }
 
 async function route(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions): Promise<void> {
