@@ -18,7 +18,10 @@ import { EsaCloudProvider } from './providers/esa/esa-provider';
 import { SlbCloudProvider } from './providers/slb/slb-provider';
 import { buildGatewaySchema } from './schema/build-schema';
 import { createApollo } from './server/apollo';
+import { Access } from './domain/access';
+import { ApiKeyRing } from './server/auth/api-keys';
 import { createHttpServer, type Readiness } from './server/http-server';
+import { RateLimiter } from './server/limits/rate-limiter';
 import { createLogger, type Logger } from './server/logger';
 import { GatewayMetrics } from './server/metrics';
 import { currentRequestScope } from './server/request-scope';
@@ -111,6 +114,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     introspection: config.introspection,
     sandbox: !config.production,
     metrics,
+    limits: config.limits,
   });
   await apollo.start();
   const http = createHttpServer({
@@ -118,7 +122,12 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     metrics,
     logger,
     maxBodyBytes: config.maxBodyBytes,
-    context: async () => ({ certificates: new CertificateService(new RequestReader(esa, slb, cache), esa, slb), now: new Date() }),
+    maxBatch: config.maxBatch,
+    ...(config.apiKeys.length ? { keys: new ApiKeyRing(config.apiKeys), rateLimiter: new RateLimiter(cacheStore, config.rateLimitPerMinute) } : {}),
+    context: async (_request, caller) => {
+      const access = caller?.access ?? Access.unrestricted();
+      return { certificates: new CertificateService(new RequestReader(esa, slb, cache), esa, slb, access), access, now: new Date() };
+    },
     readiness: () => readiness(upstream, config.upstreamTimeoutMs, config.redisUrl ? cacheStore : undefined),
   });
   await listen(http.server, config.port, config.host);

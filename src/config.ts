@@ -1,4 +1,8 @@
 /** The gateway's settings (CONTRACT.md section 2), read once from the environment into a frozen object. */
+import { readFileSync } from 'node:fs';
+import { parseApiKeys, type ApiKeySpec } from './server/auth/api-keys';
+import { DEFAULT_LIMITS, type OperationLimits } from './server/limits/operation-cost';
+
 export interface GatewayConfig {
   port: number;
   host: string;
@@ -23,6 +27,14 @@ export interface GatewayConfig {
   introspection: boolean;
   logLevel: string;
   maxBodyBytes: number;
+  /** Callers' keys; empty with auth off. */
+  apiKeys: ApiKeySpec[];
+  authDisabled: boolean;
+  /** Requests per minute each key may make, shared across instances through Redis. */
+  rateLimitPerMinute: number;
+  limits: OperationLimits;
+  /** Most operations in one batched HTTP request. */
+  maxBatch: number;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +82,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
   const production = get('NODE_ENV') === 'production';
 
+  const apiKeys = readApiKeys(get('API_KEYS'), get('API_KEYS_FILE'));
+  const authDisabled = flag('AUTH_DISABLED', false);
+  if (mode === 'cloud' && apiKeys.length === 0 && !authDisabled) {
+    throw new ConfigError('In cloud mode the gateway needs callers\' keys: set API_KEYS or API_KEYS_FILE, or AUTH_DISABLED=true to run without them.');
+  }
+
   return Object.freeze({
     port: integer('PORT', 4000, 0, 65_535),
     host: get('HOST') ?? '127.0.0.1',
@@ -89,5 +107,31 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     introspection: flag('INTROSPECTION', !production),
     logLevel,
     maxBodyBytes: 1024 * 1024,
+    apiKeys: authDisabled ? [] : apiKeys,
+    authDisabled,
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    limits: {
+      maxCost: integer('QUERY_MAX_COST', DEFAULT_LIMITS.maxCost, 10, 10_000_000),
+      maxDepth: integer('QUERY_MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 2, 50),
+      maxAliases: integer('QUERY_MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 0, 10_000),
+      maxListArgument: integer('QUERY_MAX_IDS', DEFAULT_LIMITS.maxListArgument, 1, 100_000),
+    },
+    maxBatch: integer('MAX_BATCH_OPERATIONS', 10, 1, 1_000),
   });
+}
+
+function readApiKeys(inline: string | undefined, file: string | undefined): ApiKeySpec[] {
+  if (inline !== undefined && file !== undefined) throw new ConfigError('Set API_KEYS or API_KEYS_FILE, not both.');
+  let text = inline;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`API_KEYS_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'} (${file}).`);
+    }
+  }
+  if (text === undefined) return [];
+  const parsed = parseApiKeys(text, file !== undefined ? 'API_KEYS_FILE' : 'API_KEYS');
+  if (typeof parsed === 'string') throw new ConfigError(parsed);
+  return parsed;
 }

@@ -49,6 +49,10 @@ export class GuardedStore {
     return this.guard('delete', () => this.store.delete(keys));
   }
 
+  increment(key: string, ttlMs: number): Promise<number> {
+    return this.guard('increment', () => this.store.increment(key, ttlMs));
+  }
+
   ping(): Promise<void> {
     return this.guard('ping', () => this.store.ping());
   }

@@ -2,6 +2,12 @@ import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis } from 'ioredis';
 import { type KeyValueStore, type LeasedWrite } from './key-value-store';
 
+/** INCR, and set the expiry when the counter is new. */
+const INCREMENT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count`;
+
 /** DEL the lease only if it still holds our token. */
 const RELEASE_LEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -60,6 +66,7 @@ export class RedisStore implements KeyValueStore {
     this.client.on('error', () => undefined);
     this.client.defineCommand('setUnderLease', { numberOfKeys: 2, lua: SET_UNDER_LEASE });
     this.client.defineCommand('releaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE });
+    this.client.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
   }
 
   async getMany(keys: readonly string[]): Promise<Array<string | undefined>> {
@@ -117,6 +124,10 @@ export class RedisStore implements KeyValueStore {
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     await Promise.all(this.bySlot(keys).map((indexes) => this.client.del(...indexes.map((index) => keys[index] as string))));
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    return (this.client as unknown as { incrementWindow(key: string, ttlMs: number): Promise<number> }).incrementWindow(key, Math.round(ttlMs));
   }
 
   async ping(): Promise<void> {

@@ -1,3 +1,4 @@
+import { type Access } from './access';
 import { regionOf, siteOf, type Certificate, type CertificateRef } from './certificate';
 import { type CertificateReader } from './certificate-reader';
 import { GatewayError } from './errors/gateway-error';
@@ -25,17 +26,18 @@ export class CertificateService {
     private readonly reader: CertificateReader,
     private readonly esa: EsaProvider,
     private readonly slb: SlbProvider,
+    private readonly access: Access,
   ) {}
 
   certificate(id: string): Promise<Certificate> {
-    return this.reader.certificate(decodeCertificateId(id));
+    return this.read(decodeCertificateId(id));
   }
 
   /** One promise per id, in order: a bad or missing id fails its own slot only. */
   certificates(ids: readonly string[]): Array<Promise<Certificate>> {
     return ids.map((id) => {
       try {
-        return this.reader.certificate(decodeCertificateId(id));
+        return this.read(decodeCertificateId(id));
       } catch (error) {
         return Promise.reject(error as Error);
       }
@@ -43,35 +45,50 @@ export class CertificateService {
   }
 
   esaCertificate(siteId: string, id: string): Promise<Certificate> {
-    return this.reader.certificate({ provider: 'ESA', kind: 'EDGE', siteId: checkSiteId(siteId, 'GetCertificate'), nativeId: checkNativeId(id) });
+    return this.read({ provider: 'ESA', kind: 'EDGE', siteId: checkSiteId(siteId, 'GetCertificate'), nativeId: checkNativeId(id) });
   }
 
   async serverCertificates(regionId: string, ids?: readonly string[]): Promise<Certificate[]> {
-    const all = await this.reader.regionCertificates(checkRegionId(regionId, 'DescribeServerCertificates'));
+    this.access.requireRegion(checkRegionId(regionId, 'DescribeServerCertificates'));
+    const all = await this.reader.regionCertificates(regionId);
     if (ids === undefined) return all;
     const wanted = new Set(ids);
     return all.filter((certificate) => wanted.has(certificate.ref.nativeId));
   }
 
-  sites(): Promise<Site[]> {
-    return this.reader.sites();
+  /** The sites this caller may see. */
+  async sites(): Promise<Site[]> {
+    return (await this.reader.sites()).filter((site) => this.access.seesSite(site.id));
   }
 
   site(siteId: string): Promise<Site> {
-    return this.reader.site(checkSiteId(siteId, 'GetSite'));
+    this.access.requireSite(checkSiteId(siteId, 'GetSite'));
+    return this.reader.site(siteId);
   }
 
   siteCertificates(siteId: string): Promise<Certificate[]> {
+    this.access.requireSite(siteId);
     return this.reader.siteCertificates(siteId);
   }
 
   /** The certificate an application created, read through the batch reader. */
   applicationCertificate(ref: CertificateRef): Promise<Certificate> {
+    return this.read(ref);
+  }
+
+  /** Every read of one certificate goes through here: refused before any call when the caller may not see it. */
+  private read(ref: CertificateRef): Promise<Certificate> {
+    try {
+      this.access.require(ref);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.reader.certificate(ref);
   }
 
   async applyCertificate(siteId: string, domains: readonly string[], type: FreeCertificateType): Promise<ApplyCertificateResult> {
     const input = { siteId: checkSiteId(siteId, 'ApplyCertificate'), domains: checkFreeCertificateDomains(domains, type), type };
+    this.access.requireSite(input.siteId);
     const result = await this.esa.applyCertificate(input);
     await this.reader.changed({ siteId: input.siteId });
     return result;
@@ -79,6 +96,7 @@ export class CertificateService {
 
   async uploadSiteCertificate(input: { siteId: string; certificate?: string; privateKey?: string; name?: string; casId?: string }): Promise<Certificate> {
     const siteId = checkSiteId(input.siteId, 'SetCertificate');
+    this.access.requireSite(siteId);
     const name = input.name === undefined ? {} : { name: input.name };
     let ref: CertificateRef;
     if (input.casId !== undefined) {
@@ -97,6 +115,7 @@ export class CertificateService {
 
   async uploadOriginClientCertificate(input: { siteId: string; certificate: string; privateKey: string; name?: string }): Promise<Certificate> {
     const siteId = checkSiteId(input.siteId, 'UploadSiteOriginClientCertificate');
+    this.access.requireSite(siteId);
     checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'UploadSiteOriginClientCertificate');
     const certificate = await this.esa.uploadOriginClientCertificate({ ...input, siteId });
     await this.reader.changed({ siteId });
@@ -109,6 +128,7 @@ export class CertificateService {
 
   async createClientCertificate(input: { siteId: string; csr?: string; keyAlgorithm?: 'RSA' | 'ECDSA'; validityDays: number }): Promise<CreatedClientCertificate> {
     const siteId = checkSiteId(input.siteId, 'CreateClientCertificate');
+    this.access.requireSite(siteId);
     const validityDays = checkValidityDays(input.validityDays);
     if (input.csr !== undefined) {
       if (input.keyAlgorithm !== undefined) {
@@ -123,6 +143,7 @@ export class CertificateService {
 
   async uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate> {
     const regionId = checkRegionId(input.regionId, 'UploadServerCertificate');
+    this.access.requireRegion(regionId);
     const byPem = input.serverCertificate !== undefined || input.privateKey !== undefined;
     if (byPem && input.aliCloudCertificateId !== undefined) throw refusedBoth('SLB');
     if (byPem) {
@@ -141,6 +162,7 @@ export class CertificateService {
 
   async revokeClientCertificate(id: string): Promise<Certificate> {
     const ref = clientRef(id);
+    this.access.require(ref);
     await this.esa.revokeClientCertificate(ref);
     await this.reader.changed({ ref, siteId: siteOf(ref) });
     return this.reader.certificate(ref);
@@ -148,6 +170,7 @@ export class CertificateService {
 
   async activateClientCertificate(id: string): Promise<Certificate> {
     const ref = clientRef(id);
+    this.access.require(ref);
     await this.esa.activateClientCertificate(ref);
     await this.reader.changed({ ref, siteId: siteOf(ref) });
     return this.reader.certificate(ref);
@@ -155,6 +178,7 @@ export class CertificateService {
 
   async renameCertificate(id: string, name: string): Promise<Certificate> {
     const ref = decodeCertificateId(id);
+    this.access.require(ref);
     if (ref.provider !== 'SLB') {
       throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'Only SLB server certificates can be renamed.', 'SetServerCertificateName');
     }
@@ -165,6 +189,7 @@ export class CertificateService {
 
   async deleteCertificate(id: string): Promise<CertificateRef> {
     const ref = decodeCertificateId(id);
+    this.access.require(ref);
     await (ref.provider === 'ESA' ? this.esa : this.slb).deleteCertificate(ref);
     await this.reader.changed({ ref, siteId: siteOf(ref), regionId: regionOf(ref) });
     return ref;

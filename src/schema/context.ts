@@ -1,7 +1,9 @@
+import { type Access } from '../domain/access';
 import { type CertificateService } from '../domain/certificate-service';
 
-/** What every resolver gets: the request's service (its reads batched per request) and its clock. */
+/** What every resolver gets: the request's service (its reads batched per request), the caller's access, the clock. */
 export interface GatewayContext {
   certificates: CertificateService;
+  access: Access;
   now: Date;
 }

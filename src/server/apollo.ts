@@ -4,7 +4,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { type GraphQLSchema } from 'graphql';
 import { type GatewayContext } from '../schema/context';
 import { formatError } from './format-error';
+import { type OperationLimits } from './limits/operation-cost';
 import { type GatewayMetrics } from './metrics';
+import { operationGuard } from './operation-guard';
 
 export interface ApolloOptions {
   production: boolean;
@@ -12,6 +14,7 @@ export interface ApolloOptions {
   /** Apollo Sandbox on GET /graphql for browsers. */
   sandbox: boolean;
   metrics: GatewayMetrics;
+  limits: OperationLimits;
 }
 
 export function createApollo(schema: GraphQLSchema, options: ApolloOptions): ApolloServer<GatewayContext> {
@@ -23,9 +26,12 @@ export function createApollo(schema: GraphQLSchema, options: ApolloOptions): Apo
     csrfPrevention: true,
     // The gateway drains and stops itself on SIGTERM; Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
+    // Several operations in one request are allowed; the HTTP layer caps how many.
+    allowBatchedHttpRequests: true,
     formatError: (formatted, error) => formatError(formatted, error, { production: options.production }),
     plugins: [
       options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      operationGuard(options.limits),
       requestMetrics(options.metrics),
     ],
   });

@@ -1,5 +1,5 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
-import { type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { type ErrorCategory } from '../domain/errors/error-catalogue';
 import { GatewayError } from '../domain/errors/gateway-error';
 
@@ -14,16 +14,30 @@ const APOLLO_CODES: Record<string, { category: ErrorCategory; httpStatus: number
   [ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED]: { category: 'BAD_USER_INPUT', httpStatus: 400 },
 };
 
+/** A PEM block with its line end (plain, or escaped as in a quoted string), or one cut off before its END line. */
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----(?:\r?\n|(?:\\r)?\\n)?|$)/g;
+
+/**
+ * Messages may quote what the caller sent: graphql-js describes a variable it cannot coerce by
+ * printing the whole input object, private key included. PEM blocks never leave in a message.
+ */
+export function redactPem(message: string): string {
+  return message.replace(PEM_BLOCK, '[redacted PEM]');
+}
+
 /**
  * Every error a caller sees leaves through here: a GatewayError becomes its documented code and the
  * extensions of CONTRACT.md section 5; Apollo's request errors keep their codes with a category;
  * anything else is a fault of ours and is masked (in production the message too). No stack traces.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, options: { production: boolean }): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  // Resolver errors arrive wrapped with a path; errors raised while checking the request (scopes,
+  // limits) arrive as a GraphQLError whose original error is the GatewayError.
+  const unwrapped = unwrapResolverError(error);
+  const original = unwrapped instanceof GraphQLError && unwrapped.originalError ? unwrapped.originalError : unwrapped;
   if (original instanceof GatewayError) {
     return {
-      message: original.message,
+      message: redactPem(original.message),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: {
@@ -41,14 +55,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
   const known = APOLLO_CODES[code];
   if (known) {
     return {
-      message: formatted.message,
+      message: redactPem(formatted.message),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code, category: known.category, httpStatus: known.httpStatus, provider: 'GATEWAY', retryable: false },
     };
   }
   return {
-    message: options.production ? 'Internal server error' : formatted.message,
+    message: options.production ? 'Internal server error' : redactPem(formatted.message),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: 'INTERNAL_SERVER_ERROR', category: 'INTERNAL_SERVER_ERROR', httpStatus: 500, provider: 'GATEWAY', retryable: false },
   };

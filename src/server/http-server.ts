@@ -1,7 +1,10 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ERROR_CATALOGUE, type ErrorCode } from '../domain/errors/error-catalogue';
 import { type GatewayContext } from '../schema/context';
+import { type ApiKeyRing, type Caller } from './auth/api-keys';
+import { type RateLimiter } from './limits/rate-limiter';
 import { type Logger } from './logger';
 import { type GatewayMetrics } from './metrics';
 import { runInRequestScope, type RequestScope } from './request-scope';
@@ -13,7 +16,12 @@ export interface Readiness {
 
 export interface HttpServerOptions {
   apollo: ApolloServer<GatewayContext>;
-  context: (request: IncomingMessage) => Promise<GatewayContext>;
+  /** `caller` is undefined when callers' keys are off. */
+  context: (request: IncomingMessage, caller: Caller | undefined) => Promise<GatewayContext>;
+  /** Callers' keys; absent = no authentication. */
+  keys?: ApiKeyRing;
+  rateLimiter?: RateLimiter;
+  maxBatch: number;
   readiness: () => Promise<Readiness>;
   metrics: GatewayMetrics;
   maxBodyBytes: number;
@@ -136,9 +144,29 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
     }
   }
 
+  // Who is calling is settled before GraphQL sees the request, so a refusal costs nothing upstream.
+  // The Sandbox page itself (a browser GET without an operation) needs no key.
+  let caller: Caller | undefined;
+  const carriesOperation = request.method !== 'GET' || new URLSearchParams(search).has('query');
+  if (options.keys && carriesOperation) {
+    caller = options.keys.identify(headers.get('authorization'));
+    if (!caller) {
+      response.setHeader('www-authenticate', 'Bearer');
+      return refuse(response, 'UNAUTHENTICATED', 'A valid API key is required: send Authorization: Bearer <key>.');
+    }
+    const decision = options.rateLimiter ? await options.rateLimiter.check(caller.id) : undefined;
+    if (decision && !decision.allowed) {
+      response.setHeader('retry-after', String(decision.retryAfterSeconds));
+      return refuse(response, 'Throttling.User', 'Request was denied due to user flow control: too many requests for this API key.', 429);
+    }
+  }
+  if (Array.isArray(body) && body.length > options.maxBatch) {
+    return refuse(response, 'GRAPHQL_VALIDATION_FAILED', `A batch may hold at most ${options.maxBatch} operations; this one holds ${body.length}.`);
+  }
+
   const result = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method?.toUpperCase() ?? 'GET', headers, search, body },
-    context: () => options.context(request),
+    context: () => options.context(request, caller),
   });
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.statusCode = result.status ?? 200;
@@ -187,6 +215,14 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
+  });
+}
+
+/** A refusal made at the HTTP layer, shaped like every other gateway error. */
+function refuse(response: ServerResponse, code: ErrorCode, message: string, status = ERROR_CATALOGUE[code].httpStatus): void {
+  const spec = ERROR_CATALOGUE[code];
+  json(response, status, {
+    errors: [{ message, extensions: { code, category: spec.category, httpStatus: status, provider: 'GATEWAY', retryable: spec.retryable } }],
   });
 }
 

@@ -38,6 +38,11 @@ describe('docker-compose.yml', () => {
     expect(gateway?.environment?.HOST).toBe('0.0.0.0');
   });
 
+  it('states its choice about callers\' keys, since cloud mode refuses to start without one', () => {
+    const env = gateway?.environment ?? {};
+    expect(env.AUTH_DISABLED === 'true' || env.API_KEYS !== undefined || env.API_KEYS_FILE !== undefined).toBe(true);
+  });
+
   it('uses Redis as the gateway cache and waits for healthy dependencies', () => {
     expect(gateway?.environment?.REDIS_URL).toBe('redis://redis:6379');
     expect(gateway?.depends_on).toEqual({ redis: { condition: 'service_healthy' }, emulator: { condition: 'service_healthy' } });

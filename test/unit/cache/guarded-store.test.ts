@@ -16,6 +16,7 @@ function controllableStore() {
     setUnderLease: (writes) => answer(writes.map(() => true)),
     acquireLeases: (keys) => answer(keys.map(() => true)),
     releaseLeases: () => answer(undefined),
+    increment: () => answer(1),
     delete: () => answer(undefined),
     ping: () => answer(undefined),
     ready: async () => state.healthy,

@@ -122,6 +122,7 @@ describe('the read-through cache', () => {
       setUnderLease: () => Promise.reject(new Error('connection refused')),
       acquireLeases: () => Promise.reject(new Error('connection refused')),
       releaseLeases: () => Promise.reject(new Error('connection refused')),
+      increment: () => Promise.reject(new Error('connection refused')),
       delete: () => Promise.reject(new Error('connection refused')),
       ping: () => Promise.reject(new Error('connection refused')),
       ready: async () => false,
