@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS: the jest config and the TypeScript loader for scripts.
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
   },

@@ -92,7 +92,9 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   ServiceUnavailable: spec('COMMON', 'UPSTREAM_UNAVAILABLE', 503, 'The request has failed due to a temporary failure of the server.', true),
   ServiceUnavailableTemporary: spec('COMMON', 'UPSTREAM_UNAVAILABLE', 503, 'Service Unavailable Temporary.', true),
   SignatureDoesNotMatch: spec('COMMON', 'UNAUTHENTICATED', 400, 'Specified signature is not matched with our calculation.'),
-  SignatureNonceUsed: spec('COMMON', 'UNAUTHENTICATED', 400, 'Specified signature nonce was used already.', true),
+  // The credentials are fine: one request's nonce collided and the next call signs with a fresh one.
+  // A transient refusal of the cloud, not a reason to re-authenticate, so it sits with the retryable kind.
+  SignatureNonceUsed: spec('COMMON', 'UPSTREAM_UNAVAILABLE', 400, 'Specified signature nonce was used already.', true),
   Throttling: spec('COMMON', 'THROTTLED', 400, 'Request was denied due to request throttling.', true),
   'Throttling.Api': spec('COMMON', 'THROTTLED', 400, 'Request was denied due to api flow control.', true),
   'Throttling.User': spec('COMMON', 'THROTTLED', 400, 'Request was denied due to user flow control.', true),

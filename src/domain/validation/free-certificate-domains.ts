@@ -22,7 +22,9 @@ export function isDomainName(candidate: string): boolean {
  */
 export function checkFreeCertificateDomains(domains: readonly string[], type: FreeCertificateType): string[] {
   const refuse = (detail: string) => GatewayError.refused('InvalidParameter.Domains', 'ESA', detail, 'ApplyCertificate');
-  const normalised = [...new Set(domains.map((domain) => domain.trim().toLowerCase()))];
+  // ASCII case folding only: toLowerCase() turns a Kelvin sign (U+212A) into "k", so a name that is not
+  // a host name would be applied for as a different, valid one.
+  const normalised = [...new Set(domains.map((domain) => domain.trim().replace(/[A-Z]/g, (letter) => letter.toLowerCase())))];
   if (normalised.length === 0) throw refuse('At least one domain is required.');
   const malformed = normalised.find((domain) => !isDomainName(domain));
   if (malformed !== undefined) throw refuse(`"${malformed.slice(0, 100)}" is not a valid domain name.`);

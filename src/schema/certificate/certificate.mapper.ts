@@ -1,14 +1,19 @@
 import { daysUntilExpiry, regionOf, siteOf, type Certificate } from '../../domain/certificate';
 import { encodeCertificateId } from '../../domain/global-id';
+import { withPemFacts } from '../../domain/pem-facts';
 import { type CertificateType } from './certificate.type';
 import { type CertificateKind, type CertificateProvider } from './enums';
 
-/** The domain certificate as the schema shows it: global id, flattened reference, computed expiry. */
+/**
+ * The domain certificate as the schema shows it: global id, flattened reference, the X.509 values the
+ * cloud left out read from its PEM, and the expiry computed against the request's clock.
+ */
 export function toCertificateType(certificate: Certificate, now: Date): CertificateType {
-  const { ref, ...rest } = certificate;
+  const complete = withPemFacts(certificate);
+  const { ref, ...rest } = complete;
   const siteId = siteOf(ref);
   const regionId = regionOf(ref);
-  const days = daysUntilExpiry(certificate, now);
+  const days = daysUntilExpiry(complete, now);
   return {
     ...rest,
     id: encodeCertificateId(ref),

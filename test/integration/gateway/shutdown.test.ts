@@ -22,6 +22,7 @@ function startGatewayProcess(emulator: TestEmulator): Promise<{ child: ChildProc
       SLB_ENDPOINT: emulator.endpoint,
       ALIBABA_CLOUD_PROTOCOL: 'http',
       LOG_LEVEL: 'warn',
+      AUTH_DISABLED: 'true',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
