@@ -13,6 +13,7 @@ import { type GatewayConfig } from './config';
 import { CertificateService } from './domain/certificate-service';
 import { startEmulator, type RunningEmulator } from './emulator/emulator';
 import { RequestReader } from './loaders/request-reader';
+import { DEFAULT_RETRY, UpstreamResilience } from './providers/alibaba/resilience';
 import { RpcClient } from './providers/alibaba/rpc-client';
 import { EsaCloudProvider } from './providers/esa/esa-provider';
 import { SlbCloudProvider } from './providers/slb/slb-provider';
@@ -74,6 +75,19 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   }
 
   const metrics = new GatewayMetrics();
+  const resilience = (product: 'ESA' | 'SLB', ratePerSecond: number) => {
+    metrics.upstreamBreakerOpen(product, false);
+    const breaker = { failures: config.upstreamBreakerFailures, openMs: config.upstreamBreakerOpenMs };
+    return new UpstreamResilience(product, { ratePerSecond, breaker, retry: DEFAULT_RETRY }, {
+      retried: (action) => metrics.upstreamRetried(product, action),
+      breakerChanged: (open) => {
+        metrics.upstreamBreakerOpen(product, open);
+        if (open) logger.warn({ product }, `${product} circuit breaker open: calls are refused until a trial call succeeds`);
+        else logger.info({ product }, `${product} circuit breaker closed`);
+      },
+    });
+  };
+  const resilient = { ESA: resilience('ESA', config.upstreamEsaRatePerSecond), SLB: resilience('SLB', config.upstreamSlbRatePerSecond) };
   const client = (product: 'ESA' | 'SLB', version: string, endpoint: string) =>
     new RpcClient({
       product,
@@ -83,6 +97,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       accessKeyId: upstream.accessKeyId,
       accessKeySecret: upstream.accessKeySecret,
       timeoutMs: config.upstreamTimeoutMs,
+      resilience: resilient[product],
       observe: (action, outcome, seconds) => {
         metrics.observeUpstream(product, action, outcome, seconds);
         currentRequestScope()?.upstream.push({ product, action, outcome, ms: Math.round(seconds * 1000) });

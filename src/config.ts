@@ -20,7 +20,15 @@ export interface GatewayConfig {
   cacheTimeoutMs: number;
   /** Freshness of transitional entries (a certificate being issued), so the change shows promptly. */
   cachePendingTtlMs: number;
+  /** The whole of one upstream call, retries and waits included. */
   upstreamTimeoutMs: number;
+  /** Calls per second sent to each product at most, so the account stays under the clouds' flow control. */
+  upstreamEsaRatePerSecond: number;
+  upstreamSlbRatePerSecond: number;
+  /** Consecutive retryable failures that open a product's circuit breaker. */
+  upstreamBreakerFailures: number;
+  /** How long an open breaker refuses calls before it lets a trial call through. */
+  upstreamBreakerOpenMs: number;
   /** Parallel calls per batch toward ESA, which has no batch read. */
   upstreamConcurrency: number;
   production: boolean;
@@ -102,6 +110,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     cacheTimeoutMs: integer('CACHE_TIMEOUT_MS', 250, 10, 10_000),
     cachePendingTtlMs: 5_000,
     upstreamTimeoutMs: integer('UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
+    // Neither product documents a limit for these actions (REFERENCE.md 6). ESA's stated per-account
+    // limits elsewhere are 50 calls/s; nothing is stated for SLB, so it gets a cautious 20.
+    upstreamEsaRatePerSecond: integer('UPSTREAM_ESA_RATE_PER_SECOND', 50, 1, 10_000),
+    upstreamSlbRatePerSecond: integer('UPSTREAM_SLB_RATE_PER_SECOND', 20, 1, 10_000),
+    upstreamBreakerFailures: 5,
+    upstreamBreakerOpenMs: 10_000,
     upstreamConcurrency: integer('UPSTREAM_CONCURRENCY', 8, 1, 64),
     production,
     introspection: flag('INTROSPECTION', !production),

@@ -12,6 +12,8 @@ export class GatewayMetrics {
   private readonly cacheLookups: Counter<'result'>;
   private readonly cacheStoreErrors: Counter<'operation'>;
   private readonly cacheBreaker: Gauge;
+  private readonly upstreamBreaker: Gauge<'product'>;
+  private readonly upstreamRetries: Counter<'product' | 'action'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -52,6 +54,18 @@ export class GatewayMetrics {
       help: '1 while the cache store is skipped after repeated failures.',
       registers: [this.registry],
     });
+    this.upstreamBreaker = new Gauge({
+      name: 'gateway_upstream_breaker_open',
+      help: "1 while a product's circuit breaker refuses calls (open, or half-open awaiting its trial call); 0 when closed.",
+      labelNames: ['product'],
+      registers: [this.registry],
+    });
+    this.upstreamRetries = new Counter({
+      name: 'gateway_upstream_retries_total',
+      help: 'Read calls repeated after a retryable upstream failure, by product and action.',
+      labelNames: ['product', 'action'],
+      registers: [this.registry],
+    });
   }
 
   /** The cache's reports as metrics; `log` hears about store failures. */
@@ -74,6 +88,14 @@ export class GatewayMetrics {
 
   observeRequest(operation: string, outcome: 'ok' | 'error', seconds: number): void {
     this.requests.observe({ operation, outcome }, seconds);
+  }
+
+  upstreamBreakerOpen(product: string, open: boolean): void {
+    this.upstreamBreaker.set({ product }, open ? 1 : 0);
+  }
+
+  upstreamRetried(product: string, action: string): void {
+    this.upstreamRetries.inc({ product, action });
   }
 
   observeUpstream(product: string, action: string, outcome: UpstreamOutcome, seconds: number): void {

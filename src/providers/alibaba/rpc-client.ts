@@ -2,6 +2,7 @@ import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
 import { GatewayError } from '../../domain/errors/gateway-error';
 import { type ProviderName } from '../../domain/certificate';
+import { type UpstreamResilience } from './resilience';
 
 export interface RpcClientOptions {
   product: ProviderName;
@@ -12,8 +13,10 @@ export interface RpcClientOptions {
   protocol: 'http' | 'https';
   accessKeyId: string;
   accessKeySecret: string;
-  /** Upper bound of one call, connect and answer together. */
+  /** Upper bound of one call, connect and answer together; with `resilience`, retries and waits too. */
   timeoutMs: number;
+  /** Deadline, retries, breaker and rate limit for the product; without it every call is one attempt. */
+  resilience?: UpstreamResilience;
   /** Told about every call: for metrics. */
   observe?: (action: string, outcome: 'ok' | 'error' | 'timeout' | 'unreachable', seconds: number) => void;
 }
@@ -42,8 +45,9 @@ interface TeaResponseError {
 /**
  * One product's RPC endpoint through the unmodified `@alicloud/openapi-client` (ACS3-HMAC-SHA256
  * signatures). The client never retries and bounds each call by both its connect and read timeouts
- * (REFERENCE.md 1.8), so both are set to the same deadline. Every failure leaves here as a
- * GatewayError carrying the documented code; no SDK type or error escapes.
+ * (REFERENCE.md 1.8), so both are set to the time the attempt may take; retries, the breaker and the
+ * rate limit come from the `resilience` option. Every failure leaves here as a GatewayError carrying
+ * the documented code; no SDK type or error escapes.
  */
 export class RpcClient {
   private readonly client: OpenApi;
@@ -63,7 +67,14 @@ export class RpcClient {
     return this.options.product;
   }
 
-  async call<T>(action: string, call: RpcCall): Promise<RpcAnswer<T>> {
+  call<T>(action: string, call: RpcCall): Promise<RpcAnswer<T>> {
+    const { resilience, timeoutMs } = this.options;
+    if (!resilience) return this.attempt<T>(action, call, timeoutMs);
+    return resilience.execute(action, timeoutMs, (attemptMs) => this.attempt<T>(action, call, attemptMs));
+  }
+
+  /** One request, abandoned after `timeoutMs`. */
+  private async attempt<T>(action: string, call: RpcCall, timeoutMs: number): Promise<RpcAnswer<T>> {
     const params = new $OpenApi.Params({
       action,
       version: this.options.version,
@@ -77,7 +88,7 @@ export class RpcClient {
     });
     const body = call.body ? compact(call.body) : undefined;
     const request = new $OpenApi.OpenApiRequest({ query: compact(call.query ?? {}), ...(body && Object.keys(body).length ? { body } : {}) });
-    const runtime = new $Util.RuntimeOptions({ readTimeout: this.options.timeoutMs, connectTimeout: this.options.timeoutMs });
+    const runtime = new $Util.RuntimeOptions({ readTimeout: timeoutMs, connectTimeout: timeoutMs });
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
@@ -85,14 +96,14 @@ export class RpcClient {
       this.options.observe?.(action, 'ok', seconds());
       return { body: response.body, ...(response.body.RequestId ? { requestId: response.body.RequestId } : {}) };
     } catch (error) {
-      const translated = this.translate(action, error as TeaResponseError);
+      const translated = this.translate(action, error as TeaResponseError, timeoutMs);
       const outcome = translated.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : translated.code === 'UPSTREAM_UNREACHABLE' ? 'unreachable' : 'error';
       this.options.observe?.(action, outcome, seconds());
       throw translated;
     }
   }
 
-  private translate(action: string, error: TeaResponseError): GatewayError {
+  private translate(action: string, error: TeaResponseError, timeoutMs: number): GatewayError {
     const provider = this.options.product;
     if (typeof error.statusCode === 'number' && error.code && error.code !== 'undefined') {
       return new GatewayError(error.code, safeMessage(error.data?.Message ?? error.code), {
@@ -103,7 +114,7 @@ export class RpcClient {
       });
     }
     if (error.name === 'RequestTimeoutError' || /Timeout/.test(error.message ?? '')) {
-      return GatewayError.refused('UPSTREAM_TIMEOUT', provider, `${provider} ${action} took longer than ${this.options.timeoutMs} ms.`, action);
+      return GatewayError.refused('UPSTREAM_TIMEOUT', provider, `${provider} ${action} took longer than ${timeoutMs} ms.`, action);
     }
     return GatewayError.refused('UPSTREAM_UNREACHABLE', provider, `${provider} ${action} failed before answering.`, action);
   }

@@ -1,0 +1,40 @@
+/**
+ * Call slots handed out at `ratePerSecond`, with bursts of up to one second's worth. A caller reserves
+ * its slot the moment it asks (the balance may go below zero), so waiters are served in arrival order
+ * and none is starved by later arrivals. Cockatiel has bulkheads (concurrency) but no rate limiter, and
+ * the clouds limit calls per second (REFERENCE.md 6), so the limit is kept here.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private refilledAt: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number = ratePerSecond,
+  ) {
+    if (!(ratePerSecond > 0) || !(burst >= 1)) throw new RangeError(`A token bucket needs a rate above 0 and a burst of at least 1, not ${ratePerSecond}/${burst}.`);
+    this.tokens = burst;
+    this.refilledAt = performance.now();
+  }
+
+  /**
+   * Resolves true once a slot is the caller's. Resolves false at once, holding no slot, when the slot
+   * would come later than `maxWaitMs` from now: the caller's deadline would pass while it waited.
+   */
+  async take(maxWaitMs: number): Promise<boolean> {
+    const waitMs = this.reserve(maxWaitMs);
+    if (waitMs === undefined) return false;
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    return true;
+  }
+
+  private reserve(maxWaitMs: number): number | undefined {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.ratePerSecond) / 1000);
+    this.refilledAt = now;
+    const waitMs = this.tokens >= 1 ? 0 : ((1 - this.tokens) * 1000) / this.ratePerSecond;
+    if (waitMs > maxWaitMs) return undefined;
+    this.tokens -= 1;
+    return Math.ceil(waitMs);
+  }
+}
