@@ -4,6 +4,7 @@ import { type Certificate, type CertificateRef } from '../domain/certificate';
 import { type Change, type CertificateReader } from '../domain/certificate-reader';
 import { encodeCertificateId } from '../domain/global-id';
 import { type EsaProvider, type Fetched, type SlbProvider } from '../domain/ports';
+import { withPemFacts } from '../domain/pem-facts';
 import { type Site } from '../domain/site';
 
 /**
@@ -77,7 +78,11 @@ export class RequestReader implements CertificateReader {
         if (indexes.length === 0) return;
         const provider = name === 'ESA' ? this.esa : this.slb;
         const results = await provider.getCertificates(indexes.map((index) => refs[index] as CertificateRef));
-        indexes.forEach((index, position) => (slots[index] = results[position] as Fetched<Certificate>));
+        // Completed from the PEM once, here, so the cached copy serves every later read as it is.
+        indexes.forEach((index, position) => {
+          const result = results[position] as Fetched<Certificate>;
+          slots[index] = result instanceof Error ? result : withPemFacts(result);
+        });
       }),
     );
     return slots;

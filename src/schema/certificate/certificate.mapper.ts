@@ -9,7 +9,9 @@ import { type CertificateKind, type CertificateProvider } from './enums';
  * cloud left out read from its PEM, and the expiry computed against the request's clock.
  */
 export function toCertificateType(certificate: Certificate, now: Date): CertificateType {
-  const complete = withPemFacts(certificate);
+  // Reads are completed before they are cached (loaders/request-reader.ts); what a mutation answered
+  // directly is completed here. ESA never reports a SHA-1 fingerprint, so its presence means done.
+  const complete = certificate.certificatePem !== undefined && certificate.fingerprintSha1 === undefined ? withPemFacts(certificate) : certificate;
   const { ref, ...rest } = complete;
   const siteId = siteOf(ref);
   const regionId = regionOf(ref);

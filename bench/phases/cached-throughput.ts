@@ -1,0 +1,183 @@
+import { join } from 'node:path';
+import { type BenchEnvironment } from '../environment';
+import { countersSince, readGatewayCounters, type GatewayCounters } from '../gateway-metrics';
+import { jsonPost } from '../http-connection';
+import { runLoad, type LoadResult } from '../load-generator';
+import { jsonField, startNodeChild } from '../processes';
+import { ForeignLoad, readCpuSeconds, readMemory, RssSampler } from '../process-sampler';
+import { CERTIFICATE_QUERY, graphqlBody } from '../queries';
+import { median } from '../stats';
+
+export interface ThroughputSettings {
+  connections: number;
+  durationMs: number;
+  warmupMs: number;
+  /** Interleaved pairs (baseline, gateway) of the throughput run. */
+  rounds: number;
+  /** Interleaved pairs on one connection: service time without queueing. */
+  singleConnectionRounds: number;
+  singleConnectionDurationMs: number;
+}
+
+export type Target = 'baseline' | 'gateway';
+
+export interface TargetRun extends LoadResult {
+  target: Target;
+  /** CPU the server process used per answered request (warm-up included), from /proc. */
+  cpuMsPerRequest?: number;
+  /** Gateway runs: the largest RSS sampled every 200 ms during the run. */
+  peakRssBytes?: number;
+  /** CPU used by processes outside the bench during the run, in cores (2 = the whole machine here). */
+  otherLoadCores?: number;
+}
+
+export interface Summary {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMsPerRequest?: number;
+  errors: number;
+  mismatches: number;
+}
+
+export interface Comparison {
+  runs: TargetRun[];
+  baseline: Summary;
+  gateway: Summary;
+  /** gateway / baseline, from the medians. */
+  ratios: { throughput: number; p50: number; p99: number; cpuPerRequest?: number };
+}
+
+export interface ThroughputResult {
+  settings: ThroughputSettings;
+  responseBytes: number;
+  loaded: Comparison;
+  singleConnection: Comparison;
+  memory: {
+    peakRssBytesDuringRuns: number;
+    rssSamples: number;
+    /** The kernel's high-water mark after the runs: startup included. */
+    vmHwmBytesAfterRuns?: number;
+  };
+  /** The gateway's own counters over every gateway run: all hits, no upstream calls. */
+  gatewayCounters: GatewayCounters;
+  /** Errors and mismatches in the untimed warm-up runs, which must be zero too. */
+  warmupErrors: Record<Target, number>;
+}
+
+const BASELINE_KEY = 'bench:baseline:certificate';
+
+/**
+ * Cached `certificate(id:)` against the baseline: the gateway's answer is produced once (warming its
+ * cache), stored where the baseline reads it, and both are then loaded the same way, interleaved so
+ * drift (thermal, the other core's load) hits both alike.
+ */
+export async function measureCachedThroughput(env: BenchEnvironment, settings: ThroughputSettings, log: (line: string) => void): Promise<ThroughputResult> {
+  const variables = { id: env.demoCertificateId };
+  await env.session.expectData(CERTIFICATE_QUERY, variables);
+  const cached = await env.session.expectData(CERTIFICATE_QUERY, variables);
+  const expectedBody = Buffer.from(cached.raw);
+  await env.redis.client.set(BASELINE_KEY, expectedBody);
+
+  const baseline = await startNodeChild({
+    script: join(env.build.dir, 'bench', 'baseline-server.js'),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_PATH: env.build.nodeModules, REDIS_URL: env.redis.url, BASELINE_KEY },
+    ...(env.cpu.server === undefined ? {} : { cpu: env.cpu.server }),
+    announcement: (line) => jsonField(line, 'url'),
+  });
+  try {
+    const urls: Record<Target, URL> = { baseline: new URL('/graphql', baseline.announced), gateway: env.gateway.graphqlUrl };
+    const pids: Record<Target, number> = { baseline: baseline.pid, gateway: env.gateway.pid };
+    const body = graphqlBody(CERTIFICATE_QUERY, variables);
+    // Byte for byte the same request, API key included, so both read and parse the same headers.
+    const requests: Record<Target, Buffer> = { baseline: jsonPost(urls.baseline, body, env.gateway.headers), gateway: jsonPost(urls.gateway, body, env.gateway.headers) };
+    let peakRss = 0;
+    let rssSamples = 0;
+
+    const measure = async (target: Target, connections: number, durationMs: number, warmupMs: number): Promise<TargetRun> => {
+      const cpuBefore = readCpuSeconds(pids[target]);
+      const foreign = new ForeignLoad([pids[target], ...(env.redis.pid === undefined ? [] : [env.redis.pid])]);
+      const sampler = target === 'gateway' ? new RssSampler(pids.gateway, env.gateway.metricsUrl) : undefined;
+      const result = await runLoad({ url: urls[target], request: requests[target], connections, durationMs, warmupMs, expectedBody });
+      const rss = sampler?.stop();
+      const cpuAfter = readCpuSeconds(pids[target]);
+      const otherLoadCores = foreign.cores();
+      if (rss) {
+        peakRss = Math.max(peakRss, rss.peakRssBytes);
+        rssSamples += rss.samples;
+      }
+      const run: TargetRun = {
+        target,
+        ...result,
+        ...(rss ? { peakRssBytes: rss.peakRssBytes } : {}),
+        ...(otherLoadCores === undefined ? {} : { otherLoadCores }),
+      };
+      if (cpuBefore !== undefined && cpuAfter !== undefined && result.answered > 0) run.cpuMsPerRequest = ((cpuAfter - cpuBefore) * 1000) / result.answered;
+      log(`  ${target.padEnd(8)} ${connections} conn: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors}${otherLoadCores === undefined ? '' : `, other load ${otherLoadCores.toFixed(2)} cores`}`);
+      return run;
+    };
+
+    // Untimed: JIT both servers and fill the connection pools before anything is kept.
+    const warmupErrors = { baseline: 0, gateway: 0 };
+    for (const target of ['baseline', 'gateway'] as const) {
+      const warm = await runLoad({ url: urls[target], request: requests[target], connections: settings.connections, durationMs: 1_500, warmupMs: 0, expectedBody });
+      warmupErrors[target] = warm.errors + warm.mismatches;
+    }
+
+    const countersBefore = await readGatewayCounters(env.gateway.metricsUrl);
+    const interleave = async (rounds: number, connections: number, durationMs: number, warmupMs: number) => {
+      const runs: TargetRun[] = [];
+      for (let round = 0; round < rounds; round++) {
+        for (const target of ['baseline', 'gateway'] as const) runs.push(await measure(target, connections, durationMs, warmupMs));
+      }
+      return compare(runs);
+    };
+    log(`cached certificate(id:): ${settings.rounds} interleaved pairs, ${settings.connections} connections, ${settings.durationMs / 1000} s each`);
+    const loaded = await interleave(settings.rounds, settings.connections, settings.durationMs, settings.warmupMs);
+    log(`cached certificate(id:): ${settings.singleConnectionRounds} interleaved pairs on 1 connection`);
+    const singleConnection = await interleave(settings.singleConnectionRounds, 1, settings.singleConnectionDurationMs, 500);
+    const gatewayCounters = countersSince(countersBefore, await readGatewayCounters(env.gateway.metricsUrl));
+    const hwm = readMemory(env.gateway.pid)?.peakRssBytes;
+
+    return {
+      settings,
+      responseBytes: expectedBody.length,
+      loaded,
+      singleConnection,
+      memory: { peakRssBytesDuringRuns: peakRss, rssSamples, ...(hwm === undefined ? {} : { vmHwmBytesAfterRuns: hwm }) },
+      gatewayCounters,
+      warmupErrors,
+    };
+  } finally {
+    await baseline.stop();
+    await env.redis.client.del(BASELINE_KEY);
+  }
+}
+
+function compare(runs: TargetRun[]): Comparison {
+  const summary = (target: Target): Summary => {
+    const mine = runs.filter((run) => run.target === target);
+    const cpu = mine.flatMap((run) => (run.cpuMsPerRequest === undefined ? [] : [run.cpuMsPerRequest]));
+    return {
+      rps: median(mine.map((run) => run.rps)),
+      p50Ms: median(mine.map((run) => run.p50Ms)),
+      p99Ms: median(mine.map((run) => run.p99Ms)),
+      ...(cpu.length ? { cpuMsPerRequest: median(cpu) } : {}),
+      errors: mine.reduce((sum, run) => sum + run.errors, 0),
+      mismatches: mine.reduce((sum, run) => sum + run.mismatches, 0),
+    };
+  };
+  const baseline = summary('baseline');
+  const gateway = summary('gateway');
+  return {
+    runs,
+    baseline,
+    gateway,
+    ratios: {
+      throughput: gateway.rps / baseline.rps,
+      p50: gateway.p50Ms / baseline.p50Ms,
+      p99: gateway.p99Ms / baseline.p99Ms,
+      ...(gateway.cpuMsPerRequest !== undefined && baseline.cpuMsPerRequest !== undefined ? { cpuPerRequest: gateway.cpuMsPerRequest / baseline.cpuMsPerRequest } : {}),
+    },
+  };
+}

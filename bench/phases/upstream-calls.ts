@@ -1,0 +1,92 @@
+import { DEMO } from '../../src/emulator/state/demo';
+import { type BenchEnvironment, type SeededCertificate } from '../environment';
+import { CERTIFICATE_QUERY, CERTIFICATES_QUERY, SITES_CERTIFICATES_QUERY } from '../queries';
+import { type CallCount } from '../upstream';
+
+export interface UpstreamCase {
+  name: string;
+  /** What the query asked for, in words. */
+  shape: string;
+  calls: number;
+  byAction: Record<string, number>;
+  /** The fewest calls that can answer it: distinct uncached ids, one per SLB region, list pages. */
+  expected: number;
+}
+
+/** Where ESA's list actions page (the gateway asks for 100 a page). */
+const PAGE_SIZE = 100;
+const SITE_LISTS = ['ListCertificates', 'ListClientCertificates', 'ListSiteOriginClientCertificates'];
+
+/**
+ * Upstream API calls per query, counted by the emulator. Each case starts from an empty gateway
+ * cache; "again" cases repeat the previous query with the cache as that query left it.
+ */
+export async function measureUpstreamCalls(env: BenchEnvironment, seeded: SeededCertificate[], log: (line: string) => void): Promise<UpstreamCase[]> {
+  const cases: UpstreamCase[] = [];
+  const count = async (name: string, shape: string, expected: number, cold: boolean, run: () => Promise<unknown>) => {
+    if (cold) await env.redis.clearGatewayKeys();
+    await env.stats.reset();
+    await run();
+    const calls: CallCount = await env.stats.read();
+    cases.push({ name, shape, calls: calls.total, byAction: calls.calls, expected });
+    log(`  ${name}: ${calls.total} upstream calls (fewest possible ${expected})`);
+  };
+
+  await count('one certificate', 'certificate(id:), cold', 1, true, () => env.session.expectData(CERTIFICATE_QUERY, { id: seeded[0]?.id }));
+
+  const serverIds = await serverCertificateIds(env);
+  const esaIds = seeded.slice(0, 100 - serverIds.length).map((certificate) => certificate.id);
+  const distinct = [...esaIds, ...serverIds];
+  const ids = [...distinct, ...distinct];
+  const batch = async () => {
+    const answer = await env.session.expectData(CERTIFICATES_QUERY, { ids });
+    const list = answer.data.certificates as unknown[];
+    if (list.length !== ids.length || list.some((entry) => entry === null)) throw new Error('certificates(ids:) left an id unanswered');
+  };
+  const shape = `certificates(ids:), ${distinct.length} distinct ids (${esaIds.length} ESA + ${serverIds.length} SLB in ${DEMO.regions.length} regions) x 2`;
+  await count('100 distinct + 100 repeated ids', `${shape}, cold`, esaIds.length + DEMO.regions.length, true, batch);
+  await count('same ids query again', `${shape}, cached`, 0, false, batch);
+
+  const siteIds = await activeSiteIds(env);
+  const fewest = 1 + (await siteListPages(env, siteIds));
+  const sites = () => env.session.expectData(SITES_CERTIFICATES_QUERY);
+  await count('sites { certificates }', `sites { certificates { id } }, ${siteIds.length} sites, cold`, fewest, true, sites);
+  await count('same sites query again', 'sites { certificates { id } }, cached', 0, false, sites);
+  return cases;
+}
+
+/** The demo's SLB server certificates, in both regions, by their gateway ids. */
+async function serverCertificateIds(env: BenchEnvironment): Promise<string[]> {
+  const ids: string[] = [];
+  for (const regionId of DEMO.regions) {
+    const answer = await env.session.expectData('query($r: String!) { serverCertificates(regionId: $r) { id } }', { r: regionId });
+    ids.push(...(answer.data.serverCertificates as Array<{ id: string }>).map((certificate) => certificate.id));
+  }
+  return ids;
+}
+
+async function activeSiteIds(env: BenchEnvironment): Promise<string[]> {
+  const answer = await env.session.expectData('{ sites { id } }');
+  return (answer.data.sites as Array<{ id: string }>).map((site) => site.id);
+}
+
+/**
+ * The list calls `sites { certificates }` cannot do without: for each site, every page of its three
+ * certificate lists. A list a site's plan refuses still costs its one call.
+ */
+async function siteListPages(env: BenchEnvironment, siteIds: string[]): Promise<number> {
+  let pages = 0;
+  for (const siteId of siteIds) {
+    for (const action of SITE_LISTS) {
+      let total = 0;
+      try {
+        const body = await env.direct.listCertificates(siteId, action);
+        total = typeof body.TotalCount === 'number' ? body.TotalCount : 0;
+      } catch {
+        total = 0;
+      }
+      pages += Math.max(1, Math.ceil(total / PAGE_SIZE));
+    }
+  }
+  return pages;
+}
