@@ -92,6 +92,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
 
   const apiKeys = readApiKeys(get('API_KEYS'), get('API_KEYS_FILE'));
   const authDisabled = flag('AUTH_DISABLED', false);
+  // Both at once is a leftover (docker-compose starts with AUTH_DISABLED=true): running open while
+  // keys are configured would let every caller in unnoticed, so neither is guessed.
+  if (authDisabled && apiKeys.length > 0) {
+    throw new ConfigError('AUTH_DISABLED=true and API_KEYS/API_KEYS_FILE contradict each other: remove AUTH_DISABLED to require the keys.');
+  }
   if (mode === 'cloud' && apiKeys.length === 0 && !authDisabled) {
     throw new ConfigError('In cloud mode the gateway needs callers\' keys: set API_KEYS or API_KEYS_FILE, or AUTH_DISABLED=true to run without them.');
   }
@@ -121,7 +126,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     introspection: flag('INTROSPECTION', !production),
     logLevel,
     maxBodyBytes: 1024 * 1024,
-    apiKeys: authDisabled ? [] : apiKeys,
+    apiKeys,
     authDisabled,
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     limits: {

@@ -87,8 +87,9 @@ export class CertificateService {
   }
 
   async applyCertificate(siteId: string, domains: readonly string[], type: FreeCertificateType): Promise<ApplyCertificateResult> {
-    const input = { siteId: checkSiteId(siteId, 'ApplyCertificate'), domains: checkFreeCertificateDomains(domains, type), type };
-    this.access.requireSite(input.siteId);
+    const checkedSiteId = checkSiteId(siteId, 'ApplyCertificate');
+    this.access.requireSite(checkedSiteId);
+    const input = { siteId: checkedSiteId, domains: checkFreeCertificateDomains(domains, type), type };
     const result = await this.esa.applyCertificate(input);
     await this.reader.changed({ siteId: input.siteId });
     return result;
@@ -97,6 +98,7 @@ export class CertificateService {
   async uploadSiteCertificate(input: { siteId: string; certificate?: string; privateKey?: string; name?: string; casId?: string }): Promise<Certificate> {
     const siteId = checkSiteId(input.siteId, 'SetCertificate');
     this.access.requireSite(siteId);
+    checkName(input.name, 'ESA', 'SetCertificate');
     const name = input.name === undefined ? {} : { name: input.name };
     let ref: CertificateRef;
     if (input.casId !== undefined) {
@@ -116,6 +118,7 @@ export class CertificateService {
   async uploadOriginClientCertificate(input: { siteId: string; certificate: string; privateKey: string; name?: string }): Promise<Certificate> {
     const siteId = checkSiteId(input.siteId, 'UploadSiteOriginClientCertificate');
     this.access.requireSite(siteId);
+    checkName(input.name, 'ESA', 'UploadSiteOriginClientCertificate');
     checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'UploadSiteOriginClientCertificate');
     const certificate = await this.esa.uploadOriginClientCertificate({ ...input, siteId });
     await this.reader.changed({ siteId });
@@ -144,6 +147,8 @@ export class CertificateService {
   async uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate> {
     const regionId = checkRegionId(input.regionId, 'UploadServerCertificate');
     this.access.requireRegion(regionId);
+    checkName(input.name, 'SLB', 'UploadServerCertificate');
+    checkName(input.aliCloudCertificateName, 'SLB', 'UploadServerCertificate');
     const byPem = input.serverCertificate !== undefined || input.privateKey !== undefined;
     if (byPem && input.aliCloudCertificateId !== undefined) throw refusedBoth('SLB');
     if (byPem) {
@@ -182,6 +187,7 @@ export class CertificateService {
     if (ref.provider !== 'SLB') {
       throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'Only SLB server certificates can be renamed.', 'SetServerCertificateName');
     }
+    checkName(name, 'SLB', 'SetServerCertificateName');
     await this.slb.renameServerCertificate(ref, name);
     await this.reader.changed({ ref, regionId: regionOf(ref) });
     return this.reader.certificate(ref);
@@ -205,6 +211,18 @@ function clientRef(id: string): CertificateRef {
 function checkNativeId(id: string): string {
   if (!/^[\w.-]{1,128}$/.test(id)) throw GatewayError.refused('InvalidParameter', 'ESA', 'The certificate id is malformed.', 'GetCertificate');
   return id;
+}
+
+const PEM_ARMOR = /-----(BEGIN|END) [A-Z0-9 ]+-----/;
+
+/**
+ * A name is a label the cloud stores and shows back on every read (and the gateway caches). PEM pasted
+ * into it, a private key above all, would be kept and served as plain text, so it is refused here.
+ */
+function checkName(name: string | undefined, provider: 'ESA' | 'SLB', action: string): void {
+  if (name !== undefined && PEM_ARMOR.test(name)) {
+    throw GatewayError.refused('InvalidParameter', provider, 'A name cannot hold PEM material (a certificate or a key).', action);
+  }
 }
 
 function refusedBoth(provider: 'ESA' | 'SLB' = 'ESA'): GatewayError {

@@ -17,11 +17,20 @@ export interface ApolloOptions {
   limits: OperationLimits;
 }
 
+/**
+ * Most lexical tokens a document may have. The operation limits are measured on the parsed document,
+ * so parsing and validation come first; validation of repeated fields grows with the square of their
+ * number, and a 1 MiB body holds a few hundred thousand tokens. The largest operation the limits
+ * allow (a thousand ids, fifty aliases, every Certificate field) is a few thousand tokens.
+ */
+export const MAX_DOCUMENT_TOKENS = 20_000;
+
 export function createApollo(schema: GraphQLSchema, options: ApolloOptions): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     // Browsers may only send "simple" requests cross-site; everything else needs a preflight header.
     csrfPrevention: true,
     // The gateway drains and stops itself on SIGTERM; Apollo's own handler would re-raise the signal.

@@ -26,6 +26,18 @@ export function redactPem(message: string): string {
 }
 
 /**
+ * The parser descends once per nesting level, so a document nested a few thousand levels deep runs
+ * out of stack while parsing; Apollo reports that RangeError as a parse failure with the engine's text.
+ */
+const NESTED_TOO_DEEPLY = 'Syntax Error: the document is nested too deeply to parse.';
+
+function rootCause(error: unknown): unknown {
+  let cause = error;
+  for (let hops = 0; cause instanceof GraphQLError && cause.originalError && hops < 5; hops++) cause = cause.originalError;
+  return cause;
+}
+
+/**
  * Every error a caller sees leaves through here: a GatewayError becomes its documented code and the
  * extensions of CONTRACT.md section 5; Apollo's request errors keep their codes with a category;
  * anything else is a fault of ours and is masked (in production the message too). No stack traces.
@@ -55,7 +67,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
   const known = APOLLO_CODES[code];
   if (known) {
     return {
-      message: redactPem(formatted.message),
+      message: code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED && rootCause(error) instanceof RangeError ? NESTED_TOO_DEEPLY : redactPem(formatted.message),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code, category: known.category, httpStatus: known.httpStatus, provider: 'GATEWAY', retryable: false },

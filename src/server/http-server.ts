@@ -1,6 +1,7 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type Duplex } from 'node:stream';
 import { ERROR_CATALOGUE, type ErrorCode } from '../domain/errors/error-catalogue';
 import { type GatewayContext } from '../schema/context';
 import { type ApiKeyRing, type Caller } from './auth/api-keys';
@@ -73,11 +74,12 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     runInRequestScope(scope, () =>
       route(request, response, options).catch((error: unknown) => {
         options.logger.error({ requestId: scope.requestId, error: (error as Error).message }, 'request failed outside GraphQL');
-        if (!response.headersSent) json(response, 500, { errors: [{ message: 'Internal server error' }] });
+        if (!response.headersSent) refuse(response, 'INTERNAL_SERVER_ERROR', 'Internal server error');
         else response.destroy(error as Error);
       }),
     );
   });
+  server.on('clientError', answerClientError);
   return {
     server,
     drain: async (timeoutMs) => {
@@ -131,7 +133,7 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
   } catch (error) {
     if (error instanceof PayloadTooLarge) {
       response.setHeader('connection', 'close');
-      return json(response, 413, { errors: [{ message: `The request body is larger than ${options.maxBodyBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      return json(response, 413, transportError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${options.maxBodyBytes} bytes.`));
     }
     throw error;
   }
@@ -140,7 +142,7 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
-      return json(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      return json(response, 400, transportError(400, 'BAD_REQUEST', 'The request body is not valid JSON.'));
     }
   }
 
@@ -224,6 +226,38 @@ function refuse(response: ServerResponse, code: ErrorCode, message: string, stat
   json(response, status, {
     errors: [{ message, extensions: { code, category: spec.category, httpStatus: status, provider: 'GATEWAY', retryable: spec.retryable } }],
   });
+}
+
+/**
+ * A request refused before it is GraphQL (its body too large, not JSON): shaped like every other
+ * error, with the codes Apollo uses for the same kind of request.
+ */
+function transportError(status: number, code: 'BAD_REQUEST' | 'PAYLOAD_TOO_LARGE', message: string) {
+  return { errors: [{ message, extensions: { code, category: 'BAD_USER_INPUT', httpStatus: status, provider: 'GATEWAY', retryable: false } }] };
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'The request line or headers are larger than this server accepts.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request was not received in time.'],
+};
+
+/**
+ * A request Node's HTTP parser refuses (a URL or headers over its 16 KiB limit, bytes that are not
+ * HTTP) never reaches a handler; Node's own answer is an empty 400 or 431. This one says the same in
+ * JSON, as every other answer of the gateway does. The socket is all there is: the answer is raw HTTP.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || answering?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'The request is not valid HTTP.'];
+  const code = status === 400 ? 'BAD_REQUEST' : reason.toUpperCase().replace(/ /g, '_');
+  const body = JSON.stringify({ errors: [{ message, extensions: { code, category: 'BAD_USER_INPUT', httpStatus: status, provider: 'GATEWAY', retryable: false } }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {

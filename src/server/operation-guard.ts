@@ -15,6 +15,11 @@ export function operationGuard(limits: OperationLimits): ApolloServerPlugin<Gate
       return {
         async didResolveOperation({ operation, document, request, contextValue }) {
           if (!operation) return;
+          // graphql-js only finds out at execution that the schema has no subscription root, and says
+          // so with an uncoded error that would be masked as our own fault.
+          if (operation.operation === 'subscription') {
+            throw refuse(new GatewayError('GRAPHQL_VALIDATION_FAILED', 'This gateway has no subscriptions.', { provider: 'GATEWAY' }), 400);
+          }
           const scope = operation.operation === 'mutation' ? 'certificates:write' : 'certificates:read';
           if (!contextValue.access.can(scope)) {
             throw refuse(new GatewayError('FORBIDDEN', `This API key lacks the ${scope} scope.`, { provider: 'GATEWAY' }), 403);

@@ -1,6 +1,6 @@
 import { type TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
-import { startGateway, type RunningGateway } from '../../src/app';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/app';
 import { parseConfig, type GatewayConfig } from '../../src/config';
 import { type RunningEmulator } from '../../src/emulator/emulator';
 
@@ -16,8 +16,15 @@ export interface TestGateway extends RunningGateway {
   execute<T, V>(document: TypedDocumentNode<T, V>, variables?: V, options?: { method?: 'GET' | 'POST'; headers?: Record<string, string> }): Promise<GraphQLAnswer<T>>;
 }
 
-/** The gateway as production runs it (cloud mode), its upstream being the test's emulator. */
-export async function startTestGateway(emulator: RunningEmulator, overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+/**
+ * The gateway as production runs it (cloud mode), its upstream being the test's emulator.
+ * `gatewayOptions` reach startGateway as they are (a logger writing to the test's stream, for one).
+ */
+export async function startTestGateway(
+  emulator: RunningEmulator,
+  overrides: Partial<GatewayConfig> = {},
+  gatewayOptions: GatewayOptions = {},
+): Promise<TestGateway> {
   const [accessKeyId, accessKeySecret] = [...emulator.accessKeys][0] as [string, string];
   const config: GatewayConfig = {
     ...parseConfig({}),
@@ -30,7 +37,7 @@ export async function startTestGateway(emulator: RunningEmulator, overrides: Par
     logLevel: 'silent',
     ...overrides,
   };
-  const gateway = await startGateway(config);
+  const gateway = await startGateway(config, gatewayOptions);
   return {
     ...gateway,
     async execute(document, variables, options = {}) {

@@ -16,6 +16,15 @@ export interface Caller {
 
 const SCOPES: readonly Scope[] = ['certificates:read', 'certificates:write'];
 
+/**
+ * A key must be one a caller can actually send: `identify` reads one token of at most this many
+ * characters after `Bearer`, and header bytes arrive as latin1, so a key with a space, a non-ASCII
+ * character or more characters would be accepted here and then never match.
+ */
+const MAX_KEY_LENGTH = 512;
+const PRESENTABLE_KEY = new RegExp(`^[\\x21-\\x7e]{16,${MAX_KEY_LENGTH}}$`);
+const BEARER = new RegExp(`^Bearer\\s+(\\S{1,${MAX_KEY_LENGTH}})\\s*$`, 'i');
+
 /** Parses `API_KEYS` JSON; returns the specs or the one line that says what is wrong. */
 export function parseApiKeys(text: string, source: string): ApiKeySpec[] | string {
   let parsed: unknown;
@@ -28,7 +37,9 @@ export function parseApiKeys(text: string, source: string): ApiKeySpec[] | strin
   const specs: ApiKeySpec[] = [];
   for (const [index, item] of parsed.entries()) {
     const entry = item as Record<string, unknown>;
-    if (typeof entry?.key !== 'string' || entry.key.length < 16) return `${source}[${index}].key must be a string of at least 16 characters.`;
+    if (typeof entry?.key !== 'string' || !PRESENTABLE_KEY.test(entry.key)) {
+      return `${source}[${index}].key must be 16 to ${MAX_KEY_LENGTH} printable ASCII characters without spaces.`;
+    }
     if (!Array.isArray(entry.scopes) || entry.scopes.length === 0 || !entry.scopes.every((scope) => SCOPES.includes(scope as Scope))) {
       return `${source}[${index}].scopes must list ${SCOPES.join(' and/or ')}.`;
     }
@@ -64,7 +75,7 @@ export class ApiKeyRing {
   }
 
   identify(authorization: string | undefined): Caller | undefined {
-    const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(authorization ?? '');
+    const match = BEARER.exec(authorization ?? '');
     const offered = sha256(match?.[1] ?? '');
     let found: Caller | undefined;
     for (const entry of this.entries) {

@@ -1,5 +1,6 @@
 import {
   Kind,
+  valueFromASTUntyped,
   type FieldNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
@@ -35,7 +36,7 @@ export interface OperationMeasure {
  * Measures an operation before it runs: every field costs one, and what a list field selects costs
  * once per item it may return (its list argument's length, or the assumed size). Aliases count like
  * any field, and are also counted on their own. Variables are resolved, so a long `ids` variable
- * costs what a long literal does.
+ * costs what a long literal does, and so does the default value of a variable the request leaves out.
  */
 export function measureOperation(
   operation: OperationDefinitionNode,
@@ -43,7 +44,12 @@ export function measureOperation(
   variables: Record<string, unknown>,
 ): OperationMeasure {
   const measure: OperationMeasure = { cost: 0, depth: 0, aliases: 0, longestList: 0 };
-  measure.cost = selectionCost(operation.selectionSet, 1, measure, fragments, variables, new Set());
+  const resolved: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) resolved[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+  }
+  for (const [name, value] of Object.entries(variables)) if (value !== undefined) resolved[name] = value;
+  measure.cost = selectionCost(operation.selectionSet, 1, measure, fragments, resolved, new Set());
   return measure;
 }
 
