@@ -125,6 +125,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   const cache = new CertificateCache(readThrough, policy);
 
   const apollo = createApollo(await buildGatewaySchema(), {
+    logger,
     production: config.production,
     introspection: config.introspection,
     sandbox: !config.production,

@@ -3,12 +3,16 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { type GraphQLSchema } from 'graphql';
 import { type GatewayContext } from '../schema/context';
-import { formatError } from './format-error';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { formatError, redactPem } from './format-error';
+import { type Logger } from './logger';
 import { type OperationLimits } from './limits/operation-cost';
 import { type GatewayMetrics } from './metrics';
 import { operationGuard } from './operation-guard';
 
 export interface ApolloOptions {
+  /** Hears about faults of ours that callers only see masked. */
+  logger: Logger;
   production: boolean;
   introspection: boolean;
   /** Apollo Sandbox on GET /graphql for browsers. */
@@ -37,7 +41,14 @@ export function createApollo(schema: GraphQLSchema, options: ApolloOptions): Apo
     stopOnTerminationSignals: false,
     // Several operations in one request are allowed; the HTTP layer caps how many.
     allowBatchedHttpRequests: true,
-    formatError: (formatted, error) => formatError(formatted, error, { production: options.production }),
+    formatError: (formatted, error) => {
+      const answer = formatError(formatted, error, { production: options.production });
+      if (answer.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+        const cause = unwrapResolverError(error) as Error;
+        options.logger.error({ path: formatted.path, error: redactPem(cause?.stack ?? String(cause)) }, 'unexpected error, masked for the caller');
+      }
+      return answer;
+    },
     plugins: [
       options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       operationGuard(options.limits),
