@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { type GraphQLSchema } from 'graphql';
 import { type GatewayContext } from '../schema/context';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -50,6 +50,9 @@ export function createApollo(schema: GraphQLSchema, options: ApolloOptions): Apo
       return answer;
     },
     plugins: [
+      // The schema sets no cache hints, and HTTP caching is not how certificates are kept fresh (the
+      // shared cache is); Apollo's cache-control plugin would otherwise wrap every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
       options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       operationGuard(options.limits),
       requestMetrics(options.metrics),
