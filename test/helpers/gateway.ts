@@ -3,6 +3,7 @@ import { print, type GraphQLFormattedError } from 'graphql';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/app';
 import { parseConfig, type GatewayConfig } from '../../src/config';
 import { type RunningEmulator } from '../../src/emulator/emulator';
+import { startTestEmulator, type TestEmulator } from './emulator';
 
 export interface GraphQLAnswer<T> {
   status: number;
@@ -53,4 +54,27 @@ export async function startTestGateway(
       return { status: response.status, text, ...body };
     },
   };
+}
+
+export interface PerTestGateway {
+  readonly emulator: TestEmulator;
+  readonly gateway: TestGateway;
+}
+
+/**
+ * One emulator for the test file and, for every test, the emulator reset and a new gateway: its
+ * cache starts empty, so nothing read before the reset is served. Call inside a `describe`.
+ */
+export function freshGatewayPerTest(overrides: Partial<GatewayConfig> = {}): PerTestGateway {
+  const current = {} as { emulator: TestEmulator; gateway: TestGateway };
+  beforeAll(async () => {
+    current.emulator = await startTestEmulator();
+  });
+  afterAll(() => current.emulator.stop());
+  beforeEach(async () => {
+    await current.emulator.reset();
+    current.gateway = await startTestGateway(current.emulator, overrides);
+  });
+  afterEach(() => current.gateway.stop());
+  return current;
 }

@@ -9,8 +9,7 @@ import {
   SiteWithCertificatesDocument,
 } from '../../generated/graphql';
 import { expectNothingLeaks, onlyError, REQUEST_ID } from '../../helpers/answers';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { freshGatewayPerTest, type TestGateway } from '../../helpers/gateway';
 import { makeCsr } from '../../helpers/openssl';
 import { opensslValues, reportedValues } from '../../helpers/x509-values';
 
@@ -20,18 +19,9 @@ const spki = (source: X509Certificate | string) =>
   (source instanceof X509Certificate ? source.publicKey : createPublicKey(source)).export({ type: 'spki', format: 'der' });
 
 describe('ESA client certificates', () => {
-  let emulator: TestEmulator;
+  const env = freshGatewayPerTest();
   let gateway: TestGateway;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(async () => {
-    await emulator.reset();
-    gateway = await startTestGateway(emulator);
-  });
-  afterEach(() => gateway.stop());
+  beforeEach(() => ({ gateway } = env));
 
   it("signs the CSR's own public key, returning no private key", async () => {
     const csr = makeCsr({ commonName: 'mobile-app.example.com', dnsNames: ['mobile-app.example.com', 'api-client.example.com'], organization: 'Example Inc' });

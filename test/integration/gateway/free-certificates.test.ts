@@ -2,27 +2,19 @@ import { X509Certificate } from 'node:crypto';
 import { DEMO } from '../../../src/emulator/state/demo';
 import { ApplyCertificateDocument, ApplyCertificateIdsDocument, CertificateDocument, SiteWithCertificatesDocument } from '../../generated/graphql';
 import { pemBlock, pemBlockCount } from '../../helpers/answers';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { type TestEmulator } from '../../helpers/emulator';
+import { freshGatewayPerTest, type TestGateway } from '../../helpers/gateway';
 import { opensslValues, reportedValues } from '../../helpers/x509-values';
 
 const SITE = DEMO.sites.example;
 
 describe('free certificates', () => {
+  // A certificate being issued is otherwise cached for a few seconds as Applying; these tests read
+  // it again right after ESA issued it.
+  const env = freshGatewayPerTest({ cachePendingTtlMs: 0 });
   let emulator: TestEmulator;
   let gateway: TestGateway;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(async () => {
-    await emulator.reset();
-    // A certificate being issued is otherwise cached for a few seconds as Applying; these tests read
-    // it again right after ESA issued it.
-    gateway = await startTestGateway(emulator, { cachePendingTtlMs: 0 });
-  });
-  afterEach(() => gateway.stop());
+  beforeEach(() => ({ emulator, gateway } = env));
 
   /** Completes domain validation of the site's pending applications and reads the certificate back. */
   async function issuedCertificate(id: string) {

@@ -10,26 +10,16 @@ import {
   UploadSiteCertificateDocument,
 } from '../../generated/graphql';
 import { expectNothingLeaks, onlyError, pemBlock, REQUEST_ID } from '../../helpers/answers';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { freshGatewayPerTest, type TestGateway } from '../../helpers/gateway';
 import { makeCertificate, opensslFacts, type KeyFormat, type KeyType } from '../../helpers/openssl';
 import { opensslValues, reportedValues, slbValues, slbValuesOf } from '../../helpers/x509-values';
 
 const SITE = DEMO.sites.example;
 
 describe('certificate mutations', () => {
-  let emulator: TestEmulator;
+  const env = freshGatewayPerTest();
   let gateway: TestGateway;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(async () => {
-    await emulator.reset();
-    gateway = await startTestGateway(emulator);
-  });
-  afterEach(() => gateway.stop());
+  beforeEach(() => ({ gateway } = env));
 
   const siteCertificates = async (siteId: string) => (await gateway.execute(SiteWithCertificatesDocument, { id: siteId })).data?.site?.certificates ?? [];
   const siteCertificateIds = async (siteId: string) => (await siteCertificates(siteId)).map((certificate) => certificate.id);

@@ -12,8 +12,8 @@ import {
   UploadSiteCertificateDocument,
 } from '../../generated/graphql';
 import { errorAt, onlyError, REQUEST_ID } from '../../helpers/answers';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { type TestEmulator } from '../../helpers/emulator';
+import { freshGatewayPerTest, type TestGateway } from '../../helpers/gateway';
 import { makeCertificate } from '../../helpers/openssl';
 import { opensslValues, reportedValues, slbValues, slbValuesOf } from '../../helpers/x509-values';
 
@@ -23,19 +23,10 @@ const esaId = (kind: 'EDGE' | 'CLIENT' | 'ORIGIN_CLIENT', nativeId: string, site
   encodeCertificateId({ provider: 'ESA', kind, siteId, nativeId });
 
 describe('certificate queries', () => {
+  const env = freshGatewayPerTest();
   let emulator: TestEmulator;
   let gateway: TestGateway;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.stop());
-  // A gateway per test: its cache starts empty, so nothing read before the emulator's reset is served.
-  beforeEach(async () => {
-    await emulator.reset();
-    gateway = await startTestGateway(emulator);
-  });
-  afterEach(() => gateway.stop());
+  beforeEach(() => ({ emulator, gateway } = env));
 
   /** The demo site's certificates as its site lists them: every ESA kind, ids issued by the gateway. */
   async function demoSiteCertificates() {

@@ -13,25 +13,17 @@ import {
   UploadServerCertificateDocument,
 } from '../../generated/graphql';
 import { expectNothingLeaks, onlyError, REQUEST_ID, type ErrorExtensions } from '../../helpers/answers';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type GraphQLAnswer, type TestGateway } from '../../helpers/gateway';
+import { type TestEmulator } from '../../helpers/emulator';
+import { freshGatewayPerTest, type GraphQLAnswer, type TestGateway } from '../../helpers/gateway';
 import { makeCertificate } from '../../helpers/openssl';
 
 const SITE = DEMO.sites.example;
 
 describe('documented errors the cloud answers', () => {
+  const env = freshGatewayPerTest();
   let emulator: TestEmulator;
   let gateway: TestGateway;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(async () => {
-    await emulator.reset();
-    gateway = await startTestGateway(emulator);
-  });
-  afterEach(() => gateway.stop());
+  beforeEach(() => ({ emulator, gateway } = env));
 
   const upstream = (code: string, provider: 'ESA' | 'SLB', action: string): ErrorExtensions => {
     const spec = ERROR_CATALOGUE[code as keyof typeof ERROR_CATALOGUE];
