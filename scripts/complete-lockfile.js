@@ -23,4 +23,4 @@ for (const [key, entry] of Object.entries(lock.packages)) {
 }
 lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
 fs.writeFileSync(path, JSON.stringify(lock, null, 2) + '\n');
-console.log(`added ${added} entries`);
+process.stdout.write(`added ${added} entries\n`);
