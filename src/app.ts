@@ -98,9 +98,9 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       accessKeySecret: upstream.accessKeySecret,
       timeoutMs: config.upstreamTimeoutMs,
       resilience: resilient[product],
-      observe: (action, outcome, seconds) => {
+      observe: (action, outcome, seconds, requestId) => {
         metrics.observeUpstream(product, action, outcome, seconds);
-        currentRequestScope()?.upstream.push({ product, action, outcome, ms: Math.round(seconds * 1000) });
+        currentRequestScope()?.upstream.push({ product, action, outcome, ms: Math.round(seconds * 1000), ...(requestId ? { requestId } : {}) });
       },
     });
   const esa = new EsaCloudProvider(client('ESA', '2024-09-10', upstream.esaEndpoint), { concurrency: config.upstreamConcurrency });

@@ -18,7 +18,8 @@ export interface RpcClientOptions {
   /** Deadline, retries, breaker and rate limit for the product; without it every call is one attempt. */
   resilience?: UpstreamResilience;
   /** Told about every call: for metrics. */
-  observe?: (action: string, outcome: 'ok' | 'error' | 'timeout' | 'unreachable', seconds: number) => void;
+  /** Told about every attempt, with the RequestId the cloud gave it (for metrics and access logs). */
+  observe?: (action: string, outcome: 'ok' | 'error' | 'timeout' | 'unreachable', seconds: number, requestId?: string) => void;
 }
 
 export interface RpcCall {
@@ -93,12 +94,12 @@ export class RpcClient {
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
       const response = (await this.client.callApi(params, request, runtime)) as { body: T & { RequestId?: string } };
-      this.options.observe?.(action, 'ok', seconds());
+      this.options.observe?.(action, 'ok', seconds(), response.body.RequestId);
       return { body: response.body, ...(response.body.RequestId ? { requestId: response.body.RequestId } : {}) };
     } catch (error) {
       const translated = this.translate(action, error as TeaResponseError, timeoutMs);
       const outcome = translated.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : translated.code === 'UPSTREAM_UNREACHABLE' ? 'unreachable' : 'error';
-      this.options.observe?.(action, outcome, seconds());
+      this.options.observe?.(action, outcome, seconds(), translated.details.requestId);
       throw translated;
     }
   }
