@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { DEMO } from '../../../src/emulator/state/demo';
 import { AlibabaTestClient, type CloudError } from '../../helpers/alibaba-client';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { makeCertificate, makeKey, opensslFacts, type TestCertificate } from '../../helpers/openssl';
+import { makeCertificate, makeKey, type TestCertificate } from '../../helpers/openssl';
+import { expectEsaValuesOf } from '../../helpers/esa-values';
 
 type Result = Record<string, unknown> & { Id: string; Status: string; Name: string };
 interface GetBody {
@@ -24,24 +25,7 @@ interface ListBody {
 const SITE = DEMO.sites.example;
 const CERTS = DEMO.edgeCertificates;
 const DAY_SECONDS = 86_400;
-/** openssl's signature algorithm names, as ESA (Go's crypto/x509) names them. */
-const ESA_SIGNATURE_NAMES: Record<string, string> = { sha256WithRSAEncryption: 'SHA256-RSA', 'ecdsa-with-SHA256': 'ECDSA-SHA256' };
 
-/** Every certificate value ESA reports, checked against what openssl reads from the same PEM. */
-function expectValuesOf(result: Record<string, unknown>, pem: string): void {
-  const reference = opensslFacts(pem);
-  expect(result).toMatchObject({
-    CommonName: reference.commonName,
-    SAN: reference.dnsNames.join(','),
-    Issuer: reference.issuerOrganization ?? reference.issuerCommonName,
-    IssuerCN: reference.issuerCommonName,
-    SerialNumber: reference.serialNumber,
-    FingerprintSha256: reference.fingerprintSha256,
-    NotBefore: reference.notBefore,
-    NotAfter: reference.notAfter,
-    SigAlg: ESA_SIGNATURE_NAMES[reference.signatureAlgorithm],
-  });
-}
 
 const pemCount = (pem: string | undefined) => (pem ?? '').match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
 
@@ -92,7 +76,7 @@ describe.each(['v3', 'v2'] as const)('ESA edge certificates over the %s signatur
       expect(body).toMatchObject({ SiteId: 1234567890123, SiteName: 'example.com', Status: 'OK' });
       expect(pemCount(body.Certificate)).toBe(2);
       expect(body.Result).toMatchObject({ Id: CERTS.upload, Name: 'static-example-com', Type: 'upload', Status: 'OK', Region: 'cn-hangzhou', PubAlg: 'ECDSA' });
-      expectValuesOf(body.Result, body.Certificate ?? '');
+      expectEsaValuesOf(body.Result, body.Certificate ?? '');
       expect(body.Result.CreateTime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
       expect(body.Result.UpdateTime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
       expect(body.Result.NotAfter).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -103,7 +87,7 @@ describe.each(['v3', 'v2'] as const)('ESA edge certificates over the %s signatur
     it('reports the CAS id of a certificate taken from Certificate Management Service', async () => {
       const body = await get(CERTS.cas);
       expect(body.Result).toMatchObject({ Type: 'cas', CasId: DEMO.casCertificates.www, SAN: 'www.example.com,example.com' });
-      expectValuesOf(body.Result, body.Certificate ?? '');
+      expectEsaValuesOf(body.Result, body.Certificate ?? '');
     });
 
     it('shows the verified domain validation of an issued free certificate', async () => {
@@ -212,7 +196,7 @@ describe.each(['v3', 'v2'] as const)('ESA edge certificates over the %s signatur
       const body = await get(Id);
       expect(body.Result).toMatchObject({ Id, Type: 'upload', Name: `${keyType}.example.com`, Status: 'OK', PubAlg: pubAlg });
       expect(body.Certificate?.trim()).toBe(pair.certificatePem.trim());
-      expectValuesOf(body.Result, body.Certificate ?? '');
+      expectEsaValuesOf(body.Result, body.Certificate ?? '');
       expect(JSON.stringify([body, await list()])).not.toContain('PRIVATE KEY');
       expect(await ids()).toEqual([CERTS.upload, CERTS.free, CERTS.cas, Id]);
     });
@@ -225,7 +209,7 @@ describe.each(['v3', 'v2'] as const)('ESA edge certificates over the %s signatur
       const after = await get(CERTS.upload);
       expect(after.Result).toMatchObject({ Name: 'replaced', CommonName: 'upload.example.com', CreateTime: before.Result.CreateTime });
       expect(after.Result.UpdateTime).not.toBe(before.Result.UpdateTime);
-      expectValuesOf(after.Result, ecLeaf.certificatePem);
+      expectEsaValuesOf(after.Result, ecLeaf.certificatePem);
       expect(await ids()).toEqual([CERTS.upload, CERTS.free, CERTS.cas]);
     });
 
@@ -269,7 +253,7 @@ describe.each(['v3', 'v2'] as const)('ESA edge certificates over the %s signatur
       const { Id } = await esa.call<{ Id: string }>('SetCertificate', { SiteId: SITE, Type: 'cas', CasId: DEMO.casCertificates.wildcard, Region: 'cn-hangzhou' });
       const body = await get(Id);
       expect(body.Result).toMatchObject({ Type: 'cas', CasId: DEMO.casCertificates.wildcard, Name: '*.example.com', SAN: '*.example.com,example.com', Region: 'cn-hangzhou' });
-      expectValuesOf(body.Result, body.Certificate ?? '');
+      expectEsaValuesOf(body.Result, body.Certificate ?? '');
     });
 
     it('refuses a missing, unknown or other-region CasId with InvalidParameter', async () => {

@@ -6,6 +6,7 @@ import { DEMO } from '../../../src/emulator/state/demo';
 import { AlibabaTestClient, type CloudError, type WireOverrides } from '../../helpers/alibaba-client';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 import { opensslFacts } from '../../helpers/openssl';
+import { expectEsaValuesOf } from '../../helpers/esa-values';
 
 type Result = Record<string, unknown> & { Id: string; Status: string; DCV?: Dcv[] };
 interface Dcv {
@@ -30,22 +31,7 @@ const SITE = DEMO.sites.example;
 const DAY_SECONDS = 86_400;
 const DAY_MS = DAY_SECONDS * 1000;
 const CERTIFICATE_VALUES = ['CommonName', 'NotBefore', 'NotAfter', 'Issuer', 'IssuerCN', 'SAN', 'SigAlg', 'PubAlg', 'SerialNumber', 'FingerprintSha256'];
-const ESA_SIGNATURE_NAMES: Record<string, string> = { sha256WithRSAEncryption: 'SHA256-RSA', 'ecdsa-with-SHA256': 'ECDSA-SHA256' };
 
-function expectValuesOf(result: Record<string, unknown>, pem: string): void {
-  const reference = opensslFacts(pem);
-  expect(result).toMatchObject({
-    CommonName: reference.commonName,
-    SAN: reference.dnsNames.join(','),
-    Issuer: reference.issuerOrganization ?? reference.issuerCommonName,
-    IssuerCN: reference.issuerCommonName,
-    SerialNumber: reference.serialNumber,
-    FingerprintSha256: reference.fingerprintSha256,
-    NotBefore: reference.notBefore,
-    NotAfter: reference.notAfter,
-    SigAlg: ESA_SIGNATURE_NAMES[reference.signatureAlgorithm],
-  });
-}
 
 const blocksOf = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
 
@@ -248,7 +234,7 @@ describe('free certificate lifecycle', () => {
         SigAlg: 'ECDSA-SHA256',
         PubAlg: 'ECDSA',
       });
-      expectValuesOf(body.Result, leaf);
+      expectEsaValuesOf(body.Result, leaf);
       expect(Date.parse(String(body.Result.NotAfter)) - Date.parse(String(body.Result.NotBefore))).toBe(90 * DAY_MS);
       expect(body.Result.DCV?.map((dcv) => dcv.Status)).toEqual(['verified']);
       expect(body.Result).not.toHaveProperty('ApplyCode');
@@ -263,7 +249,7 @@ describe('free certificate lifecycle', () => {
       const body = await get(id);
       const [leaf = '', intermediate = ''] = blocksOf(body.Certificate ?? '');
       expect(body.Result).toMatchObject({ CommonName: 'shop.example.com', SAN: 'shop.example.com', Issuer: 'DigiCert Inc', SigAlg: 'SHA256-RSA', PubAlg: 'RSA' });
-      expectValuesOf(body.Result, leaf);
+      expectEsaValuesOf(body.Result, leaf);
       expect(Date.parse(String(body.Result.NotAfter)) - Date.parse(String(body.Result.NotBefore))).toBe(365 * DAY_MS);
       expect(leafVerifies(leaf, intermediate, 'shop.example.com', String(body.Result.NotBefore))).toBe(true);
       const letsEncrypt = blocksOf((await get(DEMO.edgeCertificates.free)).Certificate ?? '')[1] ?? '';
@@ -276,7 +262,7 @@ describe('free certificate lifecycle', () => {
       const body = await get(id);
       const [leaf = '', intermediate = ''] = blocksOf(body.Certificate ?? '');
       expect(body.Result).toMatchObject({ CommonName: '*.shop.example.com', SAN: '*.shop.example.com,shop.example.com' });
-      expectValuesOf(body.Result, leaf);
+      expectEsaValuesOf(body.Result, leaf);
       for (const host of ['a.shop.example.com', 'shop.example.com']) expect(leafVerifies(leaf, intermediate, host, String(body.Result.NotBefore))).toBe(true);
       expect(leafVerifies(leaf, intermediate, 'a.b.shop.example.com', String(body.Result.NotBefore))).toBe(false);
     });
@@ -327,7 +313,7 @@ describe('free certificate lifecycle', () => {
       const id = await applyOne('www.example.com');
       const body = await get(id);
       expect(body.Status).toBe('OK');
-      expectValuesOf(body.Result, body.Certificate ?? '');
+      expectEsaValuesOf(body.Result, body.Certificate ?? '');
       const other = await applyOne('shop.example.com');
       const listed = await esa.call<{ Result: Result[] }>('ListCertificates', { SiteId: SITE, Keyword: 'shop' });
       expect(listed.Result.map((r) => [r.Id, r.Status])).toEqual([[other, 'OK']]);
