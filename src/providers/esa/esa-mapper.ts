@@ -11,6 +11,7 @@ import {
   type EsaListCertificatesBody,
   type EsaSiteWire,
 } from './esa-shapes';
+import { compact, text } from '../wire-values';
 
 /**
  * ESA answers -> domain values. The cloud may leave out any field or send it with another type than
@@ -158,10 +159,6 @@ function time(value: unknown): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 function pem(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
@@ -189,9 +186,4 @@ function listOf<T>(value: unknown): T[] {
 
 function objectOf<T>(value: unknown): T {
   return (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as T;
-}
-
-/** Leaves out what the answer did not carry, so a cached or serialised certificate holds no undefined keys. */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

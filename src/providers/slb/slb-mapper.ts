@@ -1,5 +1,6 @@
 import { type Certificate } from '../../domain/certificate';
 import { type SlbDescribeServerCertificatesBody, type SlbServerCertificateWire } from './slb-shapes';
+import { compact, text } from '../wire-values';
 
 /**
  * SLB answers -> domain certificates. SLB never returns a PEM, only what it read from the
@@ -69,14 +70,4 @@ function flag(value: unknown): boolean | undefined {
   if (value === 1 || value === '1' || value === true) return true;
   if (value === 0 || value === '0' || value === false) return false;
   return undefined;
-}
-
-/** Non-empty text; SLB sends `""` for an absent CAS id or name, which means nothing. */
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
