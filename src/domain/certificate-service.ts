@@ -13,7 +13,7 @@ import { withPemFacts } from './pem-facts';
 import { type Site } from './site';
 import { checkFreeCertificateDomains } from './validation/free-certificate-domains';
 import { checkRegionId, checkSiteId, checkValidityDays } from './validation/identifiers';
-import { checkCertificateAndKey, checkCsrShape, parseCertificate } from './validation/pem-checks';
+import { checkCertificateAndKey, checkCsrShape } from './validation/pem-checks';
 import { type EsaProvider, type SlbProvider } from './ports';
 
 /**
@@ -155,7 +155,6 @@ export class CertificateService {
       if (input.serverCertificate === undefined || input.privateKey === undefined) {
         throw GatewayError.refused('InvalidParameter', 'SLB', 'The specified parameter ServerCertificate or Key is empty.', 'UploadServerCertificate');
       }
-      parseCertificate(input.serverCertificate, 'SLB', 'UploadServerCertificate');
       checkCertificateAndKey(input.serverCertificate, input.privateKey, 'SLB', 'UploadServerCertificate');
     } else if (input.aliCloudCertificateId === undefined) {
       throw GatewayError.refused('InvalidParameter', 'SLB', 'Give serverCertificate and privateKey, or aliCloudCertificateId.', 'UploadServerCertificate');
