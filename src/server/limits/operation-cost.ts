@@ -49,57 +49,54 @@ export function measureOperation(
     if (definition.defaultValue) resolved[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
   }
   for (const [name, value] of Object.entries(variables)) if (value !== undefined) resolved[name] = value;
-  measure.cost = selectionCost(operation.selectionSet, 1, measure, fragments, resolved, new Set());
+  measure.cost = selectionCost(operation.selectionSet, 1, { measure, fragments, variables: resolved, visiting: new Set() });
   return measure;
 }
 
-function selectionCost(
-  selectionSet: SelectionSetNode,
-  depth: number,
-  measure: OperationMeasure,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-  visiting: Set<string>,
-): number {
+/** What the walk carries down the document: the running measure and what names resolve to. */
+interface Walk {
+  measure: OperationMeasure;
+  fragments: Record<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  /** Fragments being expanded on the current path. */
+  visiting: Set<string>;
+}
+
+function selectionCost(selectionSet: SelectionSetNode, depth: number, walk: Walk): number {
+  const { measure, fragments, visiting } = walk;
   measure.depth = Math.max(measure.depth, depth);
   let cost = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
-      cost += fieldCost(selection, depth, measure, fragments, variables, visiting);
+      cost += fieldCost(selection, depth, walk);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      cost += selectionCost(selection.selectionSet, depth, measure, fragments, variables, visiting);
+      cost += selectionCost(selection.selectionSet, depth, walk);
     } else {
       const name = selection.name.value;
       const fragment = fragments[name];
       // A fragment spread inside itself never terminates; validation refuses it, this only stops the walk.
       if (!fragment || visiting.has(name)) continue;
       visiting.add(name);
-      cost += selectionCost(fragment.selectionSet, depth, measure, fragments, variables, visiting);
+      cost += selectionCost(fragment.selectionSet, depth, walk);
       visiting.delete(name);
     }
   }
   return cost;
 }
 
-function fieldCost(
-  field: FieldNode,
-  depth: number,
-  measure: OperationMeasure,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-  visiting: Set<string>,
-): number {
+function fieldCost(field: FieldNode, depth: number, walk: Walk): number {
+  const { measure } = walk;
   if (field.alias) measure.aliases += 1;
   let items = 1;
   for (const argument of field.arguments ?? []) {
     if (!LIST_ARGUMENTS.has(argument.name.value)) continue;
-    const length = listLength(argument.value, variables);
+    const length = listLength(argument.value, walk.variables);
     measure.longestList = Math.max(measure.longestList, length);
     items = Math.max(items, length);
   }
   if (!field.selectionSet) return 1;
   if (items === 1) items = ASSUMED_LIST_SIZES[field.name.value] ?? 1;
-  return 1 + items * selectionCost(field.selectionSet, depth + 1, measure, fragments, variables, visiting);
+  return 1 + items * selectionCost(field.selectionSet, depth + 1, walk);
 }
 
 function listLength(value: ValueNode, variables: Record<string, unknown>): number {
