@@ -65,7 +65,8 @@ describe('the shared Redis cache across gateway instances', () => {
     const cold = await first.execute(CertificatesDocument, { ids: [...ids, ...ids] });
     expect(cold.errors).toBeUndefined();
     expect(cold.data?.certificates.map((certificate) => certificate?.id)).toEqual([...ids, ...ids]);
-    expect((await emulator.stats())['ESA.GetCertificate']).toBeLessThanOrEqual(10);
+    // One call per distinct id: the repeats are joined in the request's loader, the cache is cold.
+    expect((await emulator.stats())['ESA.GetCertificate']).toBe(10);
 
     await emulator.admin('DELETE', 'stats');
     const warm = await first.execute(CertificatesDocument, { ids: [...ids, ...ids] });
