@@ -18,6 +18,9 @@ export interface GatewaySettings {
   /** Auth stays on, as in production; the per-key limit is raised so the load is never refused. */
   rateLimitPerMinute: number;
   cacheTtlSeconds: number;
+  /** CACHE_LOCAL_ENTRIES and RESPONSE_CACHE_MB; the gateway's defaults unless BENCH_* says otherwise (0 turns one off). */
+  localCacheEntries: number;
+  responseCacheMb: number;
   logLevel: string;
   nodeFlags: string[];
 }
@@ -73,6 +76,8 @@ export async function startEnvironment(settings: { upstreamConcurrency: number; 
     upstreamSlbRatePerSecond: 10_000,
     rateLimitPerMinute: 1_000_000,
     cacheTtlSeconds: 300,
+    localCacheEntries: wholeNumber('BENCH_CACHE_LOCAL_ENTRIES', 10_000),
+    responseCacheMb: wholeNumber('BENCH_RESPONSE_CACHE_MB', 32),
     logLevel: 'silent',
     nodeFlags: settings.nodeFlags ?? [],
   };
@@ -117,6 +122,15 @@ export async function startEnvironment(settings: { upstreamConcurrency: number; 
   };
 }
 
+/** A setting of the run that may be 0 (to turn a gateway feature off for a comparison). */
+function wholeNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}".`);
+  return value;
+}
+
 async function startGatewayProcess(build: Build, emulator: RunningEmulator, redisUrl: string, cpu: CpuPlan, settings: GatewaySettings): Promise<GatewayProcess> {
   const [accessKeyId, accessKeySecret] = [...emulator.accessKeys][0] as [string, string];
   const apiKey = randomBytes(24).toString('hex');
@@ -136,6 +150,8 @@ async function startGatewayProcess(build: Build, emulator: RunningEmulator, redi
     HOST: '127.0.0.1',
     LOG_LEVEL: settings.logLevel,
     CACHE_TTL_SECONDS: String(settings.cacheTtlSeconds),
+    CACHE_LOCAL_ENTRIES: String(settings.localCacheEntries),
+    RESPONSE_CACHE_MB: String(settings.responseCacheMb),
     UPSTREAM_CONCURRENCY: String(settings.upstreamConcurrency),
     UPSTREAM_ESA_RATE_PER_SECOND: String(settings.upstreamEsaRatePerSecond),
     UPSTREAM_SLB_RATE_PER_SECOND: String(settings.upstreamSlbRatePerSecond),

@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { CacheKeys } from '../src/cache/cache-keys';
+import { ALL_KEYS } from '../src/cache/invalidation-bus';
 import { freePort, pinned } from './processes';
 
 export interface BenchRedis {
@@ -10,7 +12,10 @@ export interface BenchRedis {
   owned: boolean;
   /** The private server's pid, for counting its CPU. */
   pid?: number;
-  /** Deletes every key the gateway wrote (its `cg:v1:` prefix), nothing else. */
+  /**
+   * Deletes every key the gateway wrote (its `cg:v1:` prefix), nothing else, and publishes an
+   * invalidation of every key so the gateway drops what it keeps in memory too.
+   */
   clearGatewayKeys(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -33,9 +38,11 @@ export async function startBenchRedis(cpu: string | undefined): Promise<BenchRed
     url = `redis://127.0.0.1:${port}`;
   }
   const client = await connectWhenUp(url);
+  // The keys, and the copies gateways keep in memory: an invalidation of every key drops those.
   const clearGatewayKeys = async () => {
     const keys = await client.keys('cg:v1:*');
     if (keys.length) await client.del(...keys);
+    await client.publish(CacheKeys.invalidations, ALL_KEYS);
     return keys.length;
   };
   return {

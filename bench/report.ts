@@ -73,7 +73,8 @@ export function printReport(results: BenchResults, print: (line: string) => void
   print(
     `  UPSTREAM_CONCURRENCY=${gateway.upstreamConcurrency} UPSTREAM_ESA_RATE_PER_SECOND=${gateway.upstreamEsaRatePerSecond} ` +
       `UPSTREAM_SLB_RATE_PER_SECOND=${gateway.upstreamSlbRatePerSecond} RATE_LIMIT_PER_MINUTE=${gateway.rateLimitPerMinute} ` +
-      `CACHE_TTL_SECONDS=${gateway.cacheTtlSeconds} LOG_LEVEL=${gateway.logLevel}`,
+      `CACHE_TTL_SECONDS=${gateway.cacheTtlSeconds} CACHE_LOCAL_ENTRIES=${gateway.localCacheEntries} RESPONSE_CACHE_MB=${gateway.responseCacheMb} ` +
+      `LOG_LEVEL=${gateway.logLevel}`,
   );
 
   const { settings } = throughput;
@@ -96,7 +97,11 @@ export function printReport(results: BenchResults, print: (line: string) => void
   print(`  each run in order (req/s): ${throughput.loaded.runs.map((run) => `${run.target[0]} ${int(run.rps)}`).join(', ')}`);
   const others = throughput.loaded.runs.flatMap((run) => (run.otherLoadCores === undefined ? [] : [run.otherLoadCores]));
   if (others.length) print(`  CPU used by other processes on the machine during the runs: ${others.map((cores) => cores.toFixed(2)).join(', ')} cores`);
-  print(`  gateway counters over its runs: ${throughput.gatewayCounters.cacheHits} cache hits, ${throughput.gatewayCounters.cacheMisses} misses, ${throughput.gatewayCounters.upstreamCalls} upstream calls`);
+  const counters = throughput.gatewayCounters;
+  print(
+    `  gateway counters over its runs: ${counters.answersReplayed} answers replayed, ${counters.cacheHits} cache hits, ` +
+      `${counters.cacheMisses} misses, ${counters.upstreamCalls} upstream calls`,
+  );
   print('');
   print(`Same, one connection (${settings.singleConnectionDurationMs / 1000} s x ${settings.singleConnectionRounds} pairs): service time without queueing`);
   table(comparison('', throughput.singleConnection, false), print);

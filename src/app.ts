@@ -3,8 +3,11 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { type Server } from 'node:http';
 import { CachePolicy, DEFAULT_POLICY } from './cache/cache-policy';
+import { CacheKeys } from './cache/cache-keys';
 import { CertificateCache } from './cache/certificate-cache';
 import { GuardedStore } from './cache/guarded-store';
+import { LocalInvalidationBus, type InvalidationBus } from './cache/invalidation-bus';
+import { LocalTier } from './cache/local-tier';
 import { type KeyValueStore } from './cache/key-value-store';
 import { MemoryStore } from './cache/memory-store';
 import { ReadThroughCache } from './cache/read-through-cache';
@@ -26,6 +29,8 @@ import { RateLimiter } from './server/limits/rate-limiter';
 import { createLogger, type Logger } from './server/logger';
 import { GatewayMetrics } from './server/metrics';
 import { currentRequestScope } from './server/request-scope';
+import { ResponseCache } from './server/response-cache';
+import { RequestClock } from './domain/request-clock';
 
 export interface RunningGateway {
   /** `http://host:port` */
@@ -106,9 +111,20 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   const esa = new EsaCloudProvider(client('ESA', '2024-09-10', upstream.esaEndpoint), { concurrency: config.upstreamConcurrency });
   const slb = new SlbCloudProvider(client('SLB', '2014-05-15', upstream.slbEndpoint), { concurrency: config.upstreamConcurrency });
 
-  const store: KeyValueStore = config.redisUrl
-    ? new RedisStore({ url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs })
-    : new MemoryStore();
+  const redis = config.redisUrl ? new RedisStore({ url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs }) : undefined;
+  const store: KeyValueStore = redis ?? new MemoryStore();
+  // Copies in process memory are dropped on every instance when any of them changes a key.
+  const bus: InvalidationBus = redis
+    ? redis.invalidationBus({
+        channel: CacheKeys.invalidations,
+        changed: (live) => {
+          metrics.localCachesLive(live);
+          if (live) logger.info('hearing invalidations again: certificates and answers are kept in memory');
+          else logger.warn('invalidations cannot be heard: nothing is kept in memory until they can');
+        },
+      })
+    : new LocalInvalidationBus();
+  metrics.localCachesLive(bus.live);
   if (!config.redisUrl) logger.warn('REDIS_URL is not set: the cache is in-process, not shared with other instances');
   // Commands are not queued while disconnected (they fail fast, as misses), so give the connection a
   // moment before serving; a Redis that is down does not stop the gateway from starting.
@@ -117,11 +133,25 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   const cacheStore = new GuardedStore(store, { timeoutMs: config.cacheTimeoutMs, failureThreshold: 3, openMs: 5_000 }, cacheObserver);
   const policy = new CachePolicy({ ...DEFAULT_POLICY, maxTtlMs: config.cacheTtlSeconds * 1000, pendingTtlMs: config.cachePendingTtlMs });
   // A lease outlives one upstream call; waiters give the holder that long before fetching themselves.
-  const readThrough = new ReadThroughCache(cacheStore, policy, cacheObserver, {
-    leaseMs: config.upstreamTimeoutMs + 1_000,
-    waitMs: config.upstreamTimeoutMs + 500,
-    pollMs: 25,
-  });
+  const readThrough = new ReadThroughCache(
+    cacheStore,
+    policy,
+    cacheObserver,
+    { leaseMs: config.upstreamTimeoutMs + 1_000, waitMs: config.upstreamTimeoutMs + 500, pollMs: 25 },
+    Date.now,
+    {
+      bus,
+      ...(config.localCacheEntries > 0 ? { local: new LocalTier(bus, { maxEntries: config.localCacheEntries, maxAgeMs: config.localCacheMaxAgeMs }) } : {}),
+      tracker: {
+        fresh: (key, freshUntil) => currentRequestScope()?.sources?.fresh(key, freshUntil),
+        unsettled: () => currentRequestScope()?.sources?.unsettled(),
+      },
+    },
+  );
+  const responses =
+    config.responseCacheBytes > 0
+      ? new ResponseCache(bus, { maxBytes: config.responseCacheBytes, maxEntryBytes: 256 * 1024, maxAgeMs: config.localCacheMaxAgeMs })
+      : undefined;
   const cache = new CertificateCache(readThrough, policy);
 
   const apollo = createApollo(await buildGatewaySchema(), {
@@ -139,10 +169,11 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     logger,
     maxBodyBytes: config.maxBodyBytes,
     maxBatch: config.maxBatch,
+    ...(responses ? { responses } : {}),
     ...(config.apiKeys.length ? { keys: new ApiKeyRing(config.apiKeys), rateLimiter: new RateLimiter(cacheStore, config.rateLimitPerMinute) } : {}),
     context: async (_request, caller) => {
       const access = caller?.access ?? Access.unrestricted();
-      return { certificates: new CertificateService(new RequestReader(esa, slb, cache), esa, slb, access), access, now: new Date() };
+      return { certificates: new CertificateService(new RequestReader(esa, slb, cache), esa, slb, access), access, clock: new RequestClock(new Date()) };
     },
     readiness: () => readiness(upstream, config.upstreamTimeoutMs, config.redisUrl ? cacheStore : undefined),
   });
@@ -162,6 +193,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       const { abandoned } = await http.drain(DRAIN_TIMEOUT_MS);
       if (abandoned > 0) logger.warn({ abandoned }, 'requests still running at shutdown were cut off');
       await apollo.stop();
+      await bus.close();
       await store.close();
       await emulator?.stop();
     },

@@ -20,6 +20,12 @@ export interface GatewayConfig {
   cacheTimeoutMs: number;
   /** Freshness of transitional entries (a certificate being issued), so the change shows promptly. */
   cachePendingTtlMs: number;
+  /** Decoded entries kept in process memory in front of the shared cache (0: none). */
+  localCacheEntries: number;
+  /** Longest anything is served from process memory without asking the shared cache. */
+  localCacheMaxAgeMs: number;
+  /** Memory for whole answers to repeated queries, in bytes (0: none). */
+  responseCacheBytes: number;
   /** The whole of one upstream call, retries and waits included. */
   upstreamTimeoutMs: number;
   /** Calls per second sent to each product at most, so the account stays under the clouds' flow control. */
@@ -114,6 +120,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     cacheTtlSeconds: integer('CACHE_TTL_SECONDS', 300, 1, 86_400),
     cacheTimeoutMs: integer('CACHE_TIMEOUT_MS', 250, 10, 10_000),
     cachePendingTtlMs: 5_000,
+    localCacheEntries: integer('CACHE_LOCAL_ENTRIES', 10_000, 0, 1_000_000),
+    localCacheMaxAgeMs: integer('CACHE_LOCAL_MAX_AGE_SECONDS', 60, 1, 3_600) * 1000,
+    responseCacheBytes: integer('RESPONSE_CACHE_MB', 32, 0, 4_096) * 1024 * 1024,
     upstreamTimeoutMs: integer('UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
     // Neither product documents a limit for these actions (REFERENCE.md 6). ESA's stated per-account
     // limits elsewhere are 50 calls/s; nothing is stated for SLB, so it gets a cautious 20.

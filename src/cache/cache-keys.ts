@@ -26,4 +26,6 @@ export const CacheKeys = {
   site: (siteId: string) => keyed(`esa:${siteId}`, 'site'),
   siteCertificates: (siteId: string) => keyed(`esa:${siteId}`, 'certificates'),
   regionCertificates: (regionId: string) => keyed(`slb:${regionId}`, 'certificates'),
+  /** The pub/sub channel on which instances tell each other which keys changed (invalidation-bus.ts). */
+  invalidations: `${PREFIX}:invalidations`,
 };

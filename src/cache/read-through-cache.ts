@@ -7,6 +7,9 @@ import { type CacheObserver } from './cache-observer';
 import { type CachePolicy } from './cache-policy';
 import { type Codec } from './certificate-codec';
 import { type GuardedStore } from './guarded-store';
+import { type LeasedWrite } from './key-value-store';
+import { type InvalidationBus } from './invalidation-bus';
+import { type LocalTier } from './local-tier';
 
 export interface EntrySpec<T> {
   codec: Codec<T>;
@@ -32,7 +35,26 @@ interface Envelope {
 
 interface Decoded<T> {
   fresh: boolean;
+  freshUntil: number;
   slot: Fetched<T>;
+}
+
+/**
+ * Hears what each read was answered from, in the request that made it: the response cache keeps an
+ * answer only when every key in it came from a fresh copy, and only until the first of them expires.
+ */
+export interface ReadTracker {
+  fresh(key: string, freshUntil: number): void;
+  /** A key answered any other way: fetched, waited for, or a stale copy. */
+  unsettled(): void;
+}
+
+export interface ReadThroughTiers {
+  /** Decoded copies in process memory, in front of the store. */
+  local?: LocalTier;
+  /** Tells every instance (this one first) which keys changed. */
+  bus?: InvalidationBus;
+  tracker?: ReadTracker;
 }
 
 type Slots<T> = Map<number, Fetched<T>>;
@@ -53,23 +75,44 @@ export class ReadThroughCache {
     private readonly observer: CacheObserver,
     private readonly options: ReadThroughOptions,
     private readonly now: () => number = Date.now,
+    private readonly tiers: ReadThroughTiers = {},
   ) {}
 
   async getMany<T>(keys: readonly CacheKey[], spec: EntrySpec<T>, fetch: (indexes: number[]) => Promise<Fetched<T>[]>): Promise<Fetched<T>[]> {
+    const { local, tracker } = this.tiers;
+    const generation = local?.generation ?? 0;
     const results: Fetched<T>[] = new Array(keys.length);
+    const remote: number[] = [];
+    keys.forEach((key, index) => {
+      const entry = local?.get(key.key);
+      if (entry) {
+        results[index] = entry.value as Fetched<T>;
+        tracker?.fresh(key.key, entry.freshUntil);
+      } else remote.push(index);
+    });
+    if (remote.length === 0) {
+      this.observer.hits(keys.length);
+      return results;
+    }
+
     const stale = new Map<number, T>();
-    const stored = await this.attempt(() => this.store.getMany(keys.map((key) => key.key)));
+    const stored = await this.attempt(() => this.store.getMany(remote.map((index) => (keys[index] as CacheKey).key)));
     const missing: number[] = [];
-    keys.forEach((_, index) => {
-      const decoded = this.decode(stored?.[index], spec);
-      if (decoded?.fresh) results[index] = decoded.slot;
-      else {
+    remote.forEach((index, position) => {
+      const key = keys[index] as CacheKey;
+      const decoded = this.decode(stored?.[position], spec);
+      if (decoded?.fresh) {
+        results[index] = decoded.slot;
+        local?.set(key.key, decoded.slot, decoded.freshUntil, generation);
+        tracker?.fresh(key.key, decoded.freshUntil);
+      } else {
         if (decoded && !(decoded.slot instanceof Error)) stale.set(index, decoded.slot);
         missing.push(index);
       }
     });
     this.observer.hits(keys.length - missing.length);
     if (missing.length === 0) return results;
+    tracker?.unsettled();
 
     // No await between looking for a fetch in flight and registering ours: concurrent requests in
     // this process see each other's.
@@ -83,7 +126,7 @@ export class ReadThroughCache {
     if (joined.length) this.observer.coalesced(joined.length, 'process');
     if (owned.length) {
       this.observer.misses(owned.length);
-      const work = this.load(keys, owned, spec, fetch, stale);
+      const work = this.load(keys, owned, spec, fetch, stale, generation);
       const mine = owned.map((index) => {
         const slot = work.then((slots) => slots.get(index) as Fetched<unknown>);
         this.inflight.set((keys[index] as CacheKey).key, slot);
@@ -103,9 +146,14 @@ export class ReadThroughCache {
     return results;
   }
 
-  /** Forgets keys everywhere, leases included, so a fetch begun before the change cannot write after it. */
+  /**
+   * Forgets keys everywhere, leases included, so a fetch begun before the change cannot write after it;
+   * then tells every instance to drop its local copies (`publish` drops this one's first).
+   */
   async invalidate(keys: readonly CacheKey[]): Promise<void> {
     await this.attempt(() => this.store.delete(keys.flatMap((key) => [key.key, key.leaseKey])));
+    const { bus } = this.tiers;
+    if (bus) await this.attempt(() => bus.publish(keys.map((key) => key.key)));
   }
 
   private async load<T>(
@@ -114,6 +162,7 @@ export class ReadThroughCache {
     spec: EntrySpec<T>,
     fetch: (indexes: number[]) => Promise<Fetched<T>[]>,
     stale: Map<number, T>,
+    generation: number,
   ): Promise<Slots<T>> {
     const token = randomUUID();
     const leases = await this.attempt(() =>
@@ -126,10 +175,13 @@ export class ReadThroughCache {
     // Without a store (down, breaker open) every instance simply fetches for itself.
     const leased = leases ? owned.filter((_, position) => leases[position]) : owned;
     const elsewhere = leases ? owned.filter((_, position) => !leases[position]) : [];
-    const [fetched, waited] = await Promise.all([this.fetchAndStore(keys, leased, spec, fetch, stale, leases ? token : undefined), this.waitFor(keys, elsewhere, spec)]);
+    const [fetched, waited] = await Promise.all([
+      this.fetchAndStore(keys, leased, spec, fetch, stale, generation, leases ? token : undefined),
+      this.waitFor(keys, elsewhere, spec, generation),
+    ]);
     const slots: Slots<T> = new Map([...fetched, ...waited]);
     const leftover = elsewhere.filter((index) => !waited.has(index));
-    if (leftover.length) for (const [index, slot] of await this.fetchAndStore(keys, leftover, spec, fetch, stale)) slots.set(index, slot);
+    if (leftover.length) for (const [index, slot] of await this.fetchAndStore(keys, leftover, spec, fetch, stale, generation)) slots.set(index, slot);
     return slots;
   }
 
@@ -139,6 +191,7 @@ export class ReadThroughCache {
     spec: EntrySpec<T>,
     fetch: (indexes: number[]) => Promise<Fetched<T>[]>,
     stale: Map<number, T>,
+    generation: number,
     token?: string,
   ): Promise<Slots<T>> {
     const slots: Slots<T> = new Map();
@@ -146,6 +199,8 @@ export class ReadThroughCache {
     const answers = await fetch(indexes);
     const now = this.now();
     const writes: Array<{ key: string; leaseKey: string; token: string; value: string; ttlMs: number }> = [];
+    // What each write holds, to keep locally once the store has taken it under the lease.
+    const written: Array<{ slot: Fetched<T>; freshUntil: number }> = [];
     const unwritten: string[] = [];
     let staleServed = 0;
     indexes.forEach((index, position) => {
@@ -160,6 +215,7 @@ export class ReadThroughCache {
         if (token && !answer.retryable && spec.cacheable?.(answer)) {
           const envelope: Envelope = { f: now + this.policy.negativeTtl, e: serializeError(answer) };
           writes.push({ ...key, token, value: JSON.stringify(envelope), ttlMs: this.policy.negativeTtl });
+          written.push({ slot: answer, freshUntil: envelope.f });
         } else unwritten.push(key.leaseKey);
         return;
       }
@@ -168,9 +224,16 @@ export class ReadThroughCache {
       if (answer instanceof Error || !token) return;
       const ttl = spec.ttlMs(answer, now);
       writes.push({ ...key, token, value: JSON.stringify({ f: now + ttl, v: spec.codec.encode(answer) } satisfies Envelope), ttlMs: ttl + this.policy.staleFor });
+      written.push({ slot: answer, freshUntil: now + ttl });
     });
     if (staleServed) this.observer.staleServed(staleServed);
-    if (writes.length) await this.attempt(() => this.store.setUnderLease(writes));
+    if (writes.length) {
+      const taken = await this.attempt(() => this.store.setUnderLease(writes));
+      taken?.forEach((ok, position) => {
+        const entry = written[position] as (typeof written)[number];
+        if (ok) this.tiers.local?.set((writes[position] as LeasedWrite).key, entry.slot, entry.freshUntil, generation);
+      });
+    }
     if (token && unwritten.length) await this.attempt(() => this.store.releaseLeases(unwritten, token));
     return slots;
   }
@@ -180,7 +243,7 @@ export class ReadThroughCache {
    * waiting for a key as soon as its lease is gone without a value (the holder failed or had nothing
    * to write), and for all after `waitMs` worth of polls.
    */
-  private async waitFor<T>(keys: readonly CacheKey[], indexes: number[], spec: EntrySpec<T>): Promise<Slots<T>> {
+  private async waitFor<T>(keys: readonly CacheKey[], indexes: number[], spec: EntrySpec<T>, generation: number): Promise<Slots<T>> {
     const slots: Slots<T> = new Map();
     let pending = indexes;
     for (let poll = 0; pending.length && poll < Math.ceil(this.options.waitMs / this.options.pollMs); poll += 1) {
@@ -192,6 +255,7 @@ export class ReadThroughCache {
         const decoded = this.decode(stored[position], spec);
         if (decoded?.fresh) {
           slots.set(index, decoded.slot);
+          this.tiers.local?.set((keys[index] as CacheKey).key, decoded.slot, decoded.freshUntil, generation);
           return false;
         }
         return stored[entries.length + position] !== undefined;
@@ -206,8 +270,8 @@ export class ReadThroughCache {
     try {
       const envelope = JSON.parse(text) as Envelope;
       const fresh = envelope.f > this.now();
-      if (envelope.e) return { fresh, slot: new GatewayError(envelope.e.code, envelope.e.message, envelope.e) };
-      return { fresh, slot: spec.codec.decode(envelope.v) };
+      if (envelope.e) return { fresh, freshUntil: envelope.f, slot: new GatewayError(envelope.e.code, envelope.e.message, envelope.e) };
+      return { fresh, freshUntil: envelope.f, slot: spec.codec.decode(envelope.v) };
     } catch {
       return undefined;
     }

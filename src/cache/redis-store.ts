@@ -1,5 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis } from 'ioredis';
+import { RedisInvalidationBus, type RedisBusOptions } from './invalidation-bus';
 import { type KeyValueStore, type LeasedWrite } from './key-value-store';
 
 /** INCR, and set the expiry when the counter is new. */
@@ -128,6 +129,11 @@ export class RedisStore implements KeyValueStore {
 
   async increment(key: string, ttlMs: number): Promise<number> {
     return (this.client as unknown as { incrementWindow(key: string, ttlMs: number): Promise<number> }).incrementWindow(key, Math.round(ttlMs));
+  }
+
+  /** Invalidations between instances on this Redis (its own subscribed connection, publishing on this one). */
+  invalidationBus(options: RedisBusOptions): RedisInvalidationBus {
+    return new RedisInvalidationBus(this.client, options);
   }
 
   async ping(): Promise<void> {

@@ -66,3 +66,8 @@ const DAY_MS = 86_400_000;
 export function daysUntilExpiry(certificate: Pick<Certificate, 'notAfter'>, now: Date): number | undefined {
   return certificate.notAfter ? Math.floor((certificate.notAfter.getTime() - now.getTime()) / DAY_MS) : undefined;
 }
+
+/** When `daysUntilExpiry` next changes: `days` stays right while notAfter - t >= days whole days. */
+export function daysUntilExpiryChangeAt(notAfter: Date, days: number): number {
+  return notAfter.getTime() - days * DAY_MS + 1;
+}

@@ -9,6 +9,7 @@ import { type Logger } from './logger';
 import { type OperationLimits } from './limits/operation-cost';
 import { type GatewayMetrics } from './metrics';
 import { operationGuard } from './operation-guard';
+import { currentRequestScope } from './request-scope';
 
 export interface ApolloOptions {
   /** Hears about faults of ours that callers only see masked. */
@@ -56,6 +57,7 @@ export function createApollo(schema: GraphQLSchema, options: ApolloOptions): Apo
       options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       operationGuard(options.limits),
       requestMetrics(options.metrics),
+      answerSources(),
     ],
   });
 }
@@ -67,6 +69,22 @@ function requestMetrics(metrics: GatewayMetrics): ApolloServerPlugin<GatewayCont
       return {
         async willSendResponse({ operationName, errors }) {
           metrics.observeRequest(operationName ?? 'anonymous', errors?.length ? 'error' : 'ok', Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+}
+
+/** Tells the response cache which answers are queries without errors, and until when their values hold. */
+function answerSources(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, operationName, errors, response, contextValue }) {
+          const sources = currentRequestScope()?.sources;
+          if (!sources || operation?.operation !== 'query' || errors?.length) return;
+          if (response.body.kind !== 'single' || response.body.singleResult.errors?.length) return;
+          sources.answeredQuery(operationName ?? 'anonymous', contextValue.clock.validUntil);
         },
       };
     },

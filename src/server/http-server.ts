@@ -9,6 +9,7 @@ import { type RateLimiter } from './limits/rate-limiter';
 import { type Logger } from './logger';
 import { type GatewayMetrics } from './metrics';
 import { runInRequestScope, type RequestScope } from './request-scope';
+import { type ResponseCache, type StoredAnswer } from './response-cache';
 
 export interface Readiness {
   ready: boolean;
@@ -27,6 +28,8 @@ export interface HttpServerOptions {
   metrics: GatewayMetrics;
   maxBodyBytes: number;
   logger: Logger;
+  /** Whole answers to repeated queries; absent = every request is executed. */
+  responses?: ResponseCache;
 }
 
 export interface GatewayHttpServer {
@@ -72,7 +75,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       if (inFlight === 0) for (const resolve of idle.splice(0)) resolve();
     });
     runInRequestScope(scope, () =>
-      route(request, response, options).catch((error: unknown) => {
+      route(request, response, options, scope).catch((error: unknown) => {
         options.logger.error({ requestId: scope.requestId, error: (error as Error).message }, 'request failed outside GraphQL');
         if (!response.headersSent) refuse(response, 'INTERNAL_SERVER_ERROR', 'Internal server error');
         else response.destroy(error as Error);
@@ -98,13 +101,13 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
   };
 }
 
-async function route(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions): Promise<void> {
+async function route(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions, scope: RequestScope): Promise<void> {
   const url = request.url ?? '/';
   const queryAt = url.indexOf('?');
   const path = queryAt < 0 ? url : url.slice(0, queryAt);
   switch (path) {
     case '/graphql':
-      return graphql(request, response, options, queryAt < 0 ? '' : url.slice(queryAt + 1));
+      return graphql(request, response, options, scope, queryAt < 0 ? '' : url.slice(queryAt + 1));
     case '/healthz':
       return json(response, 200, { status: 'ok' });
     case '/readyz': {
@@ -122,7 +125,8 @@ async function route(request: IncomingMessage, response: ServerResponse, options
   }
 }
 
-async function graphql(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions, search: string): Promise<void> {
+async function graphql(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions, scope: RequestScope, search: string): Promise<void> {
+  const started = process.hrtime.bigint();
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -166,6 +170,23 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
     return refuse(response, 'GRAPHQL_VALIDATION_FAILED', `A batch may hold at most ${options.maxBatch} operations; this one holds ${body.length}.`);
   }
 
+  // A query asked before, by the same caller, in the same bytes: its answer, if still good, as it was.
+  const { responses } = options;
+  const answerKey =
+    responses && request.method === 'POST' && body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? responses.keyOf(caller?.id ?? '', headers.get('content-type') ?? '', headers.get('accept') ?? '', raw.toString('latin1'))
+      : undefined;
+  if (responses && answerKey !== undefined) {
+    const kept = responses.get(answerKey);
+    if (kept) {
+      options.metrics.responseCache('hit');
+      options.metrics.observeRequest(kept.operationName, 'ok', Number(process.hrtime.bigint() - started) / 1e9);
+      return replay(response, kept);
+    }
+    options.metrics.responseCache('miss');
+    scope.sources = responses.begin();
+  }
+
   const result = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method?.toUpperCase() ?? 'GET', headers, search, body },
     context: () => options.context(request, caller),
@@ -174,11 +195,22 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
   response.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
     if (response.statusCode === 400 && isLegacyJsonDocumentError(result.headers.get('content-type'), result.body.string)) response.statusCode = 200;
+    // Kept only when nothing in it came from the cloud directly: every value had a fresh cache entry.
+    if (responses && answerKey !== undefined && scope.sources && response.statusCode === 200 && scope.upstream.length === 0) {
+      const answer = { status: 200, headers: [...result.headers], body: result.body.string };
+      if (responses.keep(answerKey, scope.sources, answer)) options.metrics.responseCache('kept');
+    }
     response.end(result.body.string);
     return;
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+function replay(response: ServerResponse, answer: StoredAnswer): void {
+  for (const [name, value] of answer.headers) response.setHeader(name, value);
+  response.statusCode = answer.status;
+  response.end(answer.body);
 }
 
 const DOCUMENT_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);

@@ -14,6 +14,8 @@ export class GatewayMetrics {
   private readonly cacheBreaker: Gauge;
   private readonly upstreamBreaker: Gauge<'product'>;
   private readonly upstreamRetries: Counter<'product' | 'action'>;
+  private readonly responseCacheLookups: Counter<'result'>;
+  private readonly localCacheLive: Gauge;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -66,6 +68,27 @@ export class GatewayMetrics {
       labelNames: ['product', 'action'],
       registers: [this.registry],
     });
+    this.responseCacheLookups = new Counter({
+      name: 'gateway_response_cache_total',
+      help: 'Whole answers: hit (served from memory), miss (executed), kept (executed and kept for reuse).',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+    this.localCacheLive = new Gauge({
+      name: 'gateway_local_cache_live',
+      help: '1 while this instance hears invalidations and so keeps certificates and answers in memory; 0 while it cannot.',
+      registers: [this.registry],
+    });
+  }
+
+  /** A whole answer served from the response cache (hit), executed (miss), or executed and kept (kept). */
+  responseCache(result: 'hit' | 'miss' | 'kept'): void {
+    this.responseCacheLookups.inc({ result });
+  }
+
+  /** Whether this instance hears invalidations, and so keeps copies in memory. */
+  localCachesLive(live: boolean): void {
+    this.localCacheLive.set(live ? 1 : 0);
   }
 
   /** The cache's reports as metrics; `log` hears about store failures. */

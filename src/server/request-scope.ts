@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { type AnswerSources } from './response-cache';
 
 export interface UpstreamCall {
   product: string;
@@ -8,10 +9,14 @@ export interface UpstreamCall {
   ms: number;
 }
 
-/** What belongs to one HTTP request wherever its work runs: its id, and the cloud calls it made. */
+/**
+ * What belongs to one HTTP request wherever its work runs: its id, the cloud calls it made, and, when
+ * its answer may be kept for reuse, what that answer is made from.
+ */
 export interface RequestScope {
   requestId: string;
   upstream: UpstreamCall[];
+  sources?: AnswerSources;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

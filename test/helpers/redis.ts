@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { CacheKeys } from '../../src/cache/cache-keys';
+import { ALL_KEYS } from '../../src/cache/invalidation-bus';
 import { freePort } from './free-port';
 
 export interface TestRedis {
@@ -8,6 +10,11 @@ export interface TestRedis {
   client: Redis;
   /** True when this test started the server (it may then be killed). */
   owned: boolean;
+  /**
+   * Everything the gateways on this Redis have cached, gone: their keys deleted, and the copies each
+   * keeps in memory dropped by an invalidation of every key (what an operator would publish).
+   */
+  forgetGatewayCache(): Promise<void>;
   /** SIGKILL the private server: Redis gone mid-test. */
   kill(): void;
   stop(): Promise<void>;
@@ -24,6 +31,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     return {
       url: process.env.REDIS_URL,
       client,
+      forgetGatewayCache: () => forgetGatewayCache(client),
       owned: false,
       kill: () => {
         throw new Error('REDIS_URL points at a Redis this test did not start; it will not kill it.');
@@ -45,6 +53,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   return {
     url,
     client,
+    forgetGatewayCache: () => forgetGatewayCache(client),
     owned: true,
     kill: () => void server.kill('SIGKILL'),
     stop: async () => {
@@ -69,6 +78,11 @@ export async function gatewayEntries(client: Redis): Promise<Map<string, string>
 async function deleteGatewayKeys(client: Redis): Promise<void> {
   const keys = await client.keys('cg:v1:*');
   if (keys.length) await client.del(...keys);
+}
+
+async function forgetGatewayCache(client: Redis): Promise<void> {
+  await deleteGatewayKeys(client);
+  await client.publish(CacheKeys.invalidations, ALL_KEYS);
 }
 
 function redisServerBinary(): string {

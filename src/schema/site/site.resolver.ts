@@ -19,6 +19,6 @@ export class SiteResolver {
   @FieldResolver(() => [CertificateType], { description: 'Edge, client and origin client certificates of the site.' })
   async certificates(@Root() site: SiteType, @Ctx() ctx: GatewayContext): Promise<CertificateType[]> {
     const certificates = await ctx.certificates.siteCertificates(site.id);
-    return certificates.map((certificate) => toCertificateType(certificate, ctx.now));
+    return certificates.map((certificate) => toCertificateType(certificate, ctx.clock));
   }
 }

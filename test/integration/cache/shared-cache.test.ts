@@ -38,8 +38,7 @@ describe('the shared Redis cache across gateway instances', () => {
   });
   beforeEach(async () => {
     await emulator.reset();
-    const keys = await redis.client.keys('cg:v1:*');
-    if (keys.length) await redis.client.del(...keys);
+    await redis.forgetGatewayCache();
   });
   afterAll(async () => {
     await first.stop();

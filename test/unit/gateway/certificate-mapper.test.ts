@@ -1,20 +1,22 @@
 import { type Certificate, type CertificateRef } from '../../../src/domain/certificate';
 import { decodeCertificateId } from '../../../src/domain/global-id';
 import { withPemFacts } from '../../../src/domain/pem-facts';
+import { RequestClock } from '../../../src/domain/request-clock';
 import { toCertificateType } from '../../../src/schema/certificate/certificate.mapper';
 import { makeCertificate, opensslFacts } from '../../helpers/openssl';
 
 const DAY_MS = 86_400_000;
 const NOW = new Date('2025-06-15T12:00:00Z');
+const clock = (at: Date = NOW) => new RequestClock(at);
 const EDGE: CertificateRef = { provider: 'ESA', kind: 'EDGE', siteId: '1234567890123', nativeId: 'babaded901474b9693acf530e0fb1d95' };
 const SERVER: CertificateRef = { provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' };
 
 const certificate = (fields: Partial<Certificate> = {}): Certificate => ({ ref: EDGE, subjectAlternativeNames: [], domainValidations: [], ...fields });
-const expiringIn = (ms: number) => toCertificateType(certificate({ notAfter: new Date(NOW.getTime() + ms) }), NOW).daysUntilExpiry;
+const expiringIn = (ms: number, at: Date = NOW) => toCertificateType(certificate({ notAfter: new Date(NOW.getTime() + ms) }), clock(at)).daysUntilExpiry;
 
 describe('the schema certificate mapper', () => {
   it('gives an ESA certificate a global id that names it, and its site but no region', () => {
-    const mapped = toCertificateType(certificate({ name: 'static', status: 'OK' }), NOW);
+    const mapped = toCertificateType(certificate({ name: 'static', status: 'OK' }), clock());
     expect(decodeCertificateId(mapped.id)).toEqual(EDGE);
     expect(mapped).toMatchObject({ provider: 'ESA', kind: 'EDGE', nativeId: EDGE.nativeId, siteId: '1234567890123', name: 'static', status: 'OK' });
     expect(mapped).not.toHaveProperty('regionId');
@@ -22,7 +24,7 @@ describe('the schema certificate mapper', () => {
   });
 
   it('gives an SLB certificate its region and no site', () => {
-    const mapped = toCertificateType(certificate({ ref: SERVER }), NOW);
+    const mapped = toCertificateType(certificate({ ref: SERVER }), clock());
     expect(decodeCertificateId(mapped.id)).toEqual(SERVER);
     expect(mapped).toMatchObject({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: SERVER.nativeId });
     expect(mapped).not.toHaveProperty('siteId');
@@ -40,15 +42,36 @@ describe('the schema certificate mapper', () => {
     expect(expiringIn(offset)).toBe(days);
   });
 
+  it.each([
+    ['ten days ahead', 10 * DAY_MS],
+    ['a millisecond short of ten days', 10 * DAY_MS - 1],
+    ['this very moment', 0],
+    ['three and a half days ago', -3.5 * DAY_MS],
+  ])('tells the clock the last moment daysUntilExpiry of a certificate ending %s holds', (_name, offset) => {
+    const requestClock = clock();
+    const days = toCertificateType(certificate({ notAfter: new Date(NOW.getTime() + offset) }), requestClock).daysUntilExpiry;
+    const changesAt = requestClock.validUntil;
+    expect(changesAt).toBeGreaterThan(NOW.getTime());
+    expect(changesAt - NOW.getTime()).toBeLessThanOrEqual(DAY_MS);
+    expect(expiringIn(offset, new Date(changesAt - 1))).toBe(days);
+    expect(expiringIn(offset, new Date(changesAt))).toBe((days as number) - 1);
+  });
+
+  it('tells the clock nothing when no value depends on it', () => {
+    const requestClock = clock();
+    toCertificateType(certificate(), requestClock);
+    expect(requestClock.validUntil).toBe(Infinity);
+  });
+
   it('leaves daysUntilExpiry out when nothing tells when the certificate ends', () => {
-    expect(toCertificateType(certificate(), NOW)).not.toHaveProperty('daysUntilExpiry');
+    expect(toCertificateType(certificate(), clock())).not.toHaveProperty('daysUntilExpiry');
   });
 
   it('reads the values the cloud left out from the certificate PEM, as openssl reads them', () => {
     const pair = makeCertificate({ commonName: 'www.example.com', dnsNames: ['www.example.com', 'example.com'], keyType: 'rsa', organization: 'Example, Inc.', days: 90 });
     const facts = opensslFacts(pair.certificatePem);
 
-    const mapped = toCertificateType(certificate({ certificatePem: pair.certificatePem }), NOW);
+    const mapped = toCertificateType(certificate({ certificatePem: pair.certificatePem }), clock());
 
     expect(mapped).toMatchObject({
       commonName: 'www.example.com',
@@ -75,19 +98,19 @@ describe('the schema certificate mapper', () => {
       notAfter: new Date('2030-01-01T00:00:00Z'),
       validityDays: 7,
     };
-    expect(toCertificateType(certificate({ ...reported, certificatePem: pair.certificatePem }), NOW)).toMatchObject(reported);
+    expect(toCertificateType(certificate({ ...reported, certificatePem: pair.certificatePem }), clock())).toMatchObject(reported);
   });
 
   it('reads the leaf of a chain, not its issuer', () => {
     const ca = makeCertificate({ commonName: 'Test Intermediate', organization: 'Test Org' });
     const leaf = makeCertificate({ commonName: 'leaf.example.com', issuer: ca });
-    const mapped = toCertificateType(certificate({ certificatePem: leaf.certificatePem + ca.certificatePem }), NOW);
+    const mapped = toCertificateType(certificate({ certificatePem: leaf.certificatePem + ca.certificatePem }), clock());
     expect(mapped).toMatchObject({ commonName: 'leaf.example.com', issuerCommonName: 'Test Intermediate', fingerprintSha1: opensslFacts(leaf.certificatePem).fingerprintSha1 });
   });
 
   it('maps a certificate whose PEM does not parse as it came, without failing', () => {
     const broken = certificate({ certificatePem: '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n', status: 'OK' });
-    const mapped = toCertificateType(broken, NOW);
+    const mapped = toCertificateType(broken, clock());
     expect(mapped).toMatchObject({ status: 'OK', subjectAlternativeNames: [] });
     expect(mapped).not.toHaveProperty('fingerprintSha1');
   });
@@ -95,7 +118,7 @@ describe('the schema certificate mapper', () => {
   it('holds no undefined values', () => {
     const pair = makeCertificate({ commonName: 'x.example.com' });
     for (const input of [certificate(), certificate({ certificatePem: pair.certificatePem }), certificate({ ref: SERVER, name: 'n' })]) {
-      expect(Object.entries(toCertificateType(input, NOW)).filter(([, value]) => value === undefined)).toEqual([]);
+      expect(Object.entries(toCertificateType(input, clock())).filter(([, value]) => value === undefined)).toEqual([]);
     }
   });
 });

@@ -1,0 +1,152 @@
+import { ALL_KEYS, type InvalidationBus } from '../cache/invalidation-bus';
+import { type ReadTracker } from '../cache/read-through-cache';
+
+export interface ResponseCacheOptions {
+  /** Bytes of answers kept at most (bodies and keys); the least recently used go first. 0 turns it off. */
+  maxBytes: number;
+  /** Longer answers, or request bodies, are never kept (characters, about bytes for JSON). */
+  maxEntryBytes: number;
+  /** Longest an answer is kept, however long what it was made from stays fresh. */
+  maxAgeMs: number;
+}
+
+export interface StoredAnswer {
+  status: number;
+  headers: ReadonlyArray<readonly [string, string]>;
+  body: string;
+  operationName: string;
+}
+
+/**
+ * What one request's answer was made from, filled in while it runs: the cached keys it read and until
+ * when each was fresh (from the read-through cache), whether anything came from elsewhere (a fetch, a
+ * stale copy), and, from Apollo, whether it was a query answered without errors and until when its
+ * time-dependent values hold.
+ */
+export class AnswerSources implements ReadTracker {
+  readonly keys = new Set<string>();
+  private freshUntil = Infinity;
+  private settled = true;
+  private answer?: { operationName: string; validUntil: number };
+
+  constructor(readonly generation: number) {}
+
+  fresh(key: string, freshUntil: number): void {
+    this.keys.add(key);
+    if (freshUntil < this.freshUntil) this.freshUntil = freshUntil;
+  }
+
+  unsettled(): void {
+    this.settled = false;
+  }
+
+  /** A query answered without errors, whose computed values hold until `validUntil`. */
+  answeredQuery(operationName: string, validUntil: number): void {
+    this.answer = { operationName, validUntil };
+  }
+
+  /** Until when the answer may be served again; undefined when it may not be kept at all. */
+  reusableUntil(): { operationName: string; until: number } | undefined {
+    if (!this.settled || !this.answer) return undefined;
+    return { operationName: this.answer.operationName, until: Math.min(this.freshUntil, this.answer.validUntil) };
+  }
+}
+
+interface Entry {
+  answer: StoredAnswer;
+  expiresAt: number;
+  keys: readonly string[];
+  bytes: number;
+}
+
+/**
+ * Whole answers to repeated queries, so a cached read skips parsing, validation, execution and
+ * serialisation. An answer is keyed by everything that decides it (the caller, the request's content
+ * type and accepted types, its exact body) and kept only when every value in it came from a fresh
+ * cache entry; it lives until the first of those entries stops being fresh or a time-dependent value
+ * in it would change, and is dropped, on every instance, as soon as any of those entries is
+ * invalidated. Only while the invalidation bus is live, as for the local tier.
+ */
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  /** Cache key -> the answers that read it. */
+  private readonly dependents = new Map<string, Set<string>>();
+  private bytes = 0;
+
+  constructor(
+    private readonly bus: InvalidationBus,
+    private readonly options: ResponseCacheOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    bus.listen((keys) => {
+      if (keys === ALL_KEYS) this.clear();
+      else for (const key of keys) for (const answerKey of this.dependents.get(key) ?? []) this.remove(answerKey);
+    });
+  }
+
+  /** The key of a request worth looking up, or undefined when its kind is never kept. */
+  keyOf(caller: string, contentType: string, accept: string, body: string): string | undefined {
+    if (this.options.maxBytes === 0 || body.length > this.options.maxEntryBytes) return undefined;
+    return `${caller}\n${contentType}\n${accept}\n${body}`;
+  }
+
+  get(key: string): StoredAnswer | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now() || !this.bus.live) {
+      this.remove(key);
+      return undefined;
+    }
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.answer;
+  }
+
+  /** Starts tracking a request that may be kept. */
+  begin(): AnswerSources {
+    return new AnswerSources(this.bus.generation);
+  }
+
+  /** Keeps an answer if what it was made from allows it and nothing was invalidated while it ran. */
+  keep(key: string, sources: AnswerSources, answer: Omit<StoredAnswer, 'operationName'>): boolean {
+    const reusable = sources.reusableUntil();
+    if (!reusable || !this.bus.live || sources.generation !== this.bus.generation) return false;
+    const now = this.now();
+    const expiresAt = Math.min(reusable.until, now + this.options.maxAgeMs);
+    if (expiresAt <= now || answer.body.length > this.options.maxEntryBytes) return false;
+    const bytes = key.length + answer.body.length;
+    this.remove(key);
+    const keys = [...sources.keys];
+    this.entries.set(key, { answer: { ...answer, operationName: reusable.operationName }, expiresAt, keys, bytes });
+    this.bytes += bytes;
+    for (const dependency of keys) {
+      const set = this.dependents.get(dependency);
+      if (set) set.add(key);
+      else this.dependents.set(dependency, new Set([key]));
+    }
+    while (this.bytes > this.options.maxBytes) this.remove(this.entries.keys().next().value as string);
+    return true;
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+    for (const dependency of entry.keys) {
+      const set = this.dependents.get(dependency);
+      set?.delete(key);
+      if (set?.size === 0) this.dependents.delete(dependency);
+    }
+  }
+
+  private clear(): void {
+    this.entries.clear();
+    this.dependents.clear();
+    this.bytes = 0;
+  }
+}
