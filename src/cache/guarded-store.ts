@@ -49,8 +49,8 @@ export class GuardedStore {
     return this.guard('delete', () => this.store.delete(keys));
   }
 
-  increment(key: string, ttlMs: number): Promise<number> {
-    return this.guard('increment', () => this.store.increment(key, ttlMs));
+  increment(key: string, ttlMs: number, by = 1): Promise<number> {
+    return this.guard('increment', () => this.store.increment(key, ttlMs, by));
   }
 
   ping(): Promise<void> {

@@ -17,8 +17,8 @@ export interface KeyValueStore {
   /** Takes each lease that is free (SET NX PX); true where taken. */
   acquireLeases(leaseKeys: readonly string[], token: string, ttlMs: number): Promise<boolean[]>;
   delete(keys: readonly string[]): Promise<void>;
-  /** Adds one to a counter that expires `ttlMs` after it was created; returns the new count. */
-  increment(key: string, ttlMs: number): Promise<number>;
+  /** Adds `by` to a counter that expires `ttlMs` after it was created; returns the new count. */
+  increment(key: string, ttlMs: number, by: number): Promise<number>;
   ping(): Promise<void>;
   /** Waits up to `timeoutMs` for the store to be usable; false when it is not (the gateway starts anyway). */
   ready(timeoutMs: number): Promise<boolean>;

@@ -47,9 +47,9 @@ export class MemoryStore implements KeyValueStore {
     for (const key of keys) this.entries.delete(key);
   }
 
-  async increment(key: string, ttlMs: number): Promise<number> {
+  async increment(key: string, ttlMs: number, by: number): Promise<number> {
     const current = this.read(key);
-    const count = (current === undefined ? 0 : Number(current)) + 1;
+    const count = (current === undefined ? 0 : Number(current)) + by;
     const expiresAt = current === undefined ? this.now() + ttlMs : (this.entries.get(key)?.expiresAt ?? this.now() + ttlMs);
     this.write(key, String(count), expiresAt - this.now());
     return count;

@@ -3,10 +3,10 @@ import { Cluster, Redis } from 'ioredis';
 import { RedisInvalidationBus, type RedisBusOptions } from './invalidation-bus';
 import { type KeyValueStore, type LeasedWrite } from './key-value-store';
 
-/** INCR, and set the expiry when the counter is new. */
+/** INCRBY, and set the expiry when the counter is new. */
 const INCREMENT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if count == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count`;
 
 /** DEL the lease only if it still holds our token. */
@@ -127,8 +127,8 @@ export class RedisStore implements KeyValueStore {
     await Promise.all(this.bySlot(keys).map((indexes) => this.client.del(...indexes.map((index) => keys[index] as string))));
   }
 
-  async increment(key: string, ttlMs: number): Promise<number> {
-    return (this.client as unknown as { incrementWindow(key: string, ttlMs: number): Promise<number> }).incrementWindow(key, Math.round(ttlMs));
+  async increment(key: string, ttlMs: number, by: number): Promise<number> {
+    return (this.client as unknown as { incrementWindow(key: string, ttlMs: number, by: number): Promise<number> }).incrementWindow(key, Math.round(ttlMs), by);
   }
 
   /** Invalidations between instances on this Redis (its own subscribed connection, publishing on this one). */

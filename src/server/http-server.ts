@@ -59,7 +59,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     const started = process.hrtime.bigint();
     response.once('close', () => {
       inFlight -= 1;
-      if (request.url?.startsWith('/graphql')) {
+      if (request.url?.startsWith('/graphql') && options.logger.isLevelEnabled('info')) {
         options.logger.info(
           {
             requestId: scope.requestId,
@@ -127,10 +127,6 @@ async function route(request: IncomingMessage, response: ServerResponse, options
 
 async function graphql(request: IncomingMessage, response: ServerResponse, options: HttpServerOptions, scope: RequestScope, search: string): Promise<void> {
   const started = process.hrtime.bigint();
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
   let raw: Buffer;
   try {
     raw = await readBody(request, options.maxBodyBytes);
@@ -141,10 +137,11 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
     }
     throw error;
   }
+  const contentType = headerText(request.headers['content-type']);
   let body: unknown = raw.length > 0 ? raw.toString('utf8') : undefined;
-  if (raw.length > 0 && /^application\/(graphql-response\+)?json\b/i.test(headers.get('content-type') ?? '')) {
+  if (raw.length > 0 && JSON_CONTENT.test(contentType)) {
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      body = JSON.parse(body as string);
     } catch {
       return json(response, 400, transportError(400, 'BAD_REQUEST', 'The request body is not valid JSON.'));
     }
@@ -155,7 +152,7 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
   let caller: Caller | undefined;
   const carriesOperation = request.method !== 'GET' || new URLSearchParams(search).has('query');
   if (options.keys && carriesOperation) {
-    caller = options.keys.identify(headers.get('authorization'));
+    caller = options.keys.identify(headerText(request.headers.authorization));
     if (!caller) {
       response.setHeader('www-authenticate', 'Bearer');
       return refuse(response, 'UNAUTHENTICATED', 'A valid API key is required: send Authorization: Bearer <key>.');
@@ -174,7 +171,7 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
   const { responses } = options;
   const answerKey =
     responses && request.method === 'POST' && body !== null && typeof body === 'object' && !Array.isArray(body)
-      ? responses.keyOf(caller?.id ?? '', headers.get('content-type') ?? '', headers.get('accept') ?? '', raw.toString('latin1'))
+      ? responses.keyOf(caller?.id ?? '', contentType, headerText(request.headers.accept), raw)
       : undefined;
   if (responses && answerKey !== undefined) {
     const kept = responses.get(answerKey);
@@ -187,6 +184,10 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
     scope.sources = responses.begin();
   }
 
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
   const result = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method?.toUpperCase() ?? 'GET', headers, search, body },
     context: () => options.context(request, caller),
@@ -197,8 +198,10 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
     if (response.statusCode === 400 && isLegacyJsonDocumentError(result.headers.get('content-type'), result.body.string)) response.statusCode = 200;
     // Kept only when nothing in it came from the cloud directly: every value had a fresh cache entry.
     if (responses && answerKey !== undefined && scope.sources && response.statusCode === 200 && scope.upstream.length === 0) {
-      const answer = { status: 200, headers: [...result.headers], body: result.body.string };
+      const answer = { status: 200, headers: [...result.headers], body: Buffer.from(result.body.string) };
       if (responses.keep(answerKey, scope.sources, answer)) options.metrics.responseCache('kept');
+      response.end(answer.body);
+      return;
     }
     response.end(result.body.string);
     return;
@@ -207,8 +210,16 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
   response.end();
 }
 
+const JSON_CONTENT = /^application\/(graphql-response\+)?json\b/i;
+
+function headerText(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join(', ') : (value ?? '');
+}
+
+/** A kept answer, byte for byte: nothing is serialised or encoded again. */
 function replay(response: ServerResponse, answer: StoredAnswer): void {
   for (const [name, value] of answer.headers) response.setHeader(name, value);
+  response.setHeader('content-length', answer.body.length);
   response.statusCode = answer.status;
   response.end(answer.body);
 }

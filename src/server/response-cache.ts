@@ -4,7 +4,7 @@ import { type ReadTracker } from '../cache/read-through-cache';
 export interface ResponseCacheOptions {
   /** Bytes of answers kept at most (bodies and keys); the least recently used go first. 0 turns it off. */
   maxBytes: number;
-  /** Longer answers, or request bodies, are never kept (characters, about bytes for JSON). */
+  /** Larger answers, or request bodies, are never kept. */
   maxEntryBytes: number;
   /** Longest an answer is kept, however long what it was made from stays fresh. */
   maxAgeMs: number;
@@ -13,7 +13,8 @@ export interface ResponseCacheOptions {
 export interface StoredAnswer {
   status: number;
   headers: ReadonlyArray<readonly [string, string]>;
-  body: string;
+  /** The encoded bytes, written as they are. */
+  body: Buffer;
   operationName: string;
 }
 
@@ -85,9 +86,9 @@ export class ResponseCache {
   }
 
   /** The key of a request worth looking up, or undefined when its kind is never kept. */
-  keyOf(caller: string, contentType: string, accept: string, body: string): string | undefined {
+  keyOf(caller: string, contentType: string, accept: string, body: Buffer): string | undefined {
     if (this.options.maxBytes === 0 || body.length > this.options.maxEntryBytes) return undefined;
-    return `${caller}\n${contentType}\n${accept}\n${body}`;
+    return `${caller}\n${contentType}\n${accept}\n${body.toString('latin1')}`;
   }
 
   get(key: string): StoredAnswer | undefined {

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { Access, type Scope } from '../../domain/access';
 
 export interface ApiKeySpec {
@@ -85,6 +85,7 @@ export class ApiKeyRing {
   }
 }
 
+/** One-shot: no Hash object per request. */
 function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+  return hash('sha256', text, 'buffer');
 }

@@ -1,0 +1,134 @@
+import { encodeCertificateId } from '../../../src/domain/global-id';
+import { DEMO } from '../../../src/emulator/state/demo';
+import { CertificateDocument, RenameCertificateDocument, RevokeClientCertificateDocument } from '../../generated/graphql';
+import { AlibabaTestClient } from '../../helpers/alibaba-client';
+import { onlyError } from '../../helpers/answers';
+import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { startTestRedis, type TestRedis } from '../../helpers/redis';
+
+const SERVER_CERTIFICATE = '1231579085529123_18b5e2c1a40_1714763408_709981430';
+const serverId = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: SERVER_CERTIFICATE });
+const clientId = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate });
+const ALL_SITES = 'all-sites-key-0123456789abcdef';
+const EXAMPLE_ONLY = 'example-only-key-0123456789ab';
+const bearer = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
+
+/** The gateway's own count of answers served from memory (`hit`), executed (`miss`) and kept (`kept`). */
+async function answers(gateway: TestGateway): Promise<Record<string, number>> {
+  const metric = await gateway.metrics.registry.getSingleMetric('gateway_response_cache_total')?.get();
+  return Object.fromEntries((metric?.values ?? []).map((value) => [value.labels.result, value.value]));
+}
+
+async function live(gateway: TestGateway): Promise<boolean> {
+  const metric = await gateway.metrics.registry.getSingleMetric('gateway_local_cache_live')?.get();
+  return metric?.values[0]?.value === 1;
+}
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('certificates and answers kept in memory, over a shared Redis', () => {
+  let redis: TestRedis;
+  let emulator: TestEmulator;
+  let first: TestGateway;
+  let second: TestGateway;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    emulator = await startTestEmulator();
+    const apiKeys = [
+      { key: ALL_SITES, scopes: ['certificates:read' as const, 'certificates:write' as const] },
+      { key: EXAMPLE_ONLY, scopes: ['certificates:read' as const], sites: [DEMO.sites.example] },
+    ];
+    first = await startTestGateway(emulator, { redisUrl: redis.url, apiKeys });
+    second = await startTestGateway(emulator, { redisUrl: redis.url, apiKeys });
+    await until(async () => (await live(first)) && (await live(second)), 'both gateways hear invalidations');
+  });
+  beforeEach(async () => {
+    await emulator.reset();
+    await redis.forgetGatewayCache();
+  });
+  afterAll(async () => {
+    await first.stop();
+    await second.stop();
+    await emulator.stop();
+    await redis.stop();
+  });
+
+  it('answers a repeated query from memory, byte for byte, without a lookup or a call', async () => {
+    const before = await answers(first);
+    const fetched = await first.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES));
+    const kept = await first.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES));
+    const replayed = await first.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES));
+    const after = await answers(first);
+
+    expect(fetched.errors).toBeUndefined();
+    expect(replayed.text).toBe(kept.text);
+    expect(replayed.text).toBe(fetched.text);
+    // The first answer held a fetched value and is not kept; the second read only fresh entries.
+    expect((after.miss ?? 0) - (before.miss ?? 0)).toBe(2);
+    expect((after.kept ?? 0) - (before.kept ?? 0)).toBe(1);
+    expect((after.hit ?? 0) - (before.hit ?? 0)).toBe(1);
+    expect(await emulator.stats()).toEqual({ 'SLB.DescribeServerCertificates': 1 });
+  });
+
+  it('drops a kept answer on the other instance the moment a change is made through this one', async () => {
+    for (let i = 0; i < 3; i += 1) await second.execute(CertificateDocument, { id: clientId }, bearer(ALL_SITES));
+    const hitsBefore = (await answers(second)).hit ?? 0;
+    expect((await second.execute(CertificateDocument, { id: clientId }, bearer(ALL_SITES))).data?.certificate?.status).toBe('active');
+    expect((await answers(second)).hit).toBe(hitsBefore + 1);
+
+    await first.execute(RevokeClientCertificateDocument, { id: clientId }, bearer(ALL_SITES));
+    expect((await second.execute(CertificateDocument, { id: clientId }, bearer(ALL_SITES))).data?.certificate?.status).toBe('revoked');
+
+    await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES));
+    await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES));
+    await first.execute(RenameCertificateDocument, { id: serverId, name: 'renamed-through-first' }, bearer(ALL_SITES));
+    expect((await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES))).data?.certificate?.name).toBe('renamed-through-first');
+  });
+
+  it("keeps answers per caller: a key limited to one site is refused what another key's kept answer holds", async () => {
+    const esa = new AlibabaTestClient(emulator, 'ESA');
+    const set = await esa.call<{ Id: string }>('SetCertificate', { SiteId: DEMO.sites.cname, Type: 'cas', CasId: DEMO.casCertificates.shop, Name: 'elsewhere' });
+    const elsewhereId = encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.cname, nativeId: set.Id });
+    for (let i = 0; i < 3; i += 1) {
+      expect((await first.execute(CertificateDocument, { id: elsewhereId }, bearer(ALL_SITES))).data?.certificate?.siteId).toBe(DEMO.sites.cname);
+    }
+    expect((await answers(first)).hit).toBeGreaterThanOrEqual(1);
+    const limited = await first.execute(CertificateDocument, { id: elsewhereId }, bearer(EXAMPLE_ONLY));
+    expect(onlyError(limited).extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('empties memory when the subscription is lost, and keeps answers again once it is back', async () => {
+    for (let i = 0; i < 3; i += 1) await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES));
+    // A change the gateway cannot hear of: made at the cloud, its Redis entries deleted without a message.
+    await new AlibabaTestClient(emulator, 'SLB').call('SetServerCertificateName', {
+      RegionId: 'cn-hangzhou',
+      ServerCertificateId: SERVER_CERTIFICATE,
+      ServerCertificateName: 'renamed-at-the-cloud',
+    });
+    const keys = await redis.client.keys('cg:v1:*');
+    if (keys.length) await redis.client.del(...keys);
+    // Only the memory copies are left: the kept answer still says the old name...
+    expect((await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES))).data?.certificate?.name).not.toBe('renamed-at-the-cloud');
+
+    // ...until the subscription drops: then nothing kept in memory is trusted any more.
+    const subscribers = async () => ((await redis.client.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string).match(/\bid=\d+/g) ?? [];
+    const killed = await subscribers();
+    expect(killed).toHaveLength(2);
+    await redis.client.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await until(async () => (await subscribers()).filter((id) => !killed.includes(id)).length === 2 && (await live(second)), 'both have subscribed again');
+    expect((await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES))).data?.certificate?.name).toBe('renamed-at-the-cloud');
+
+    const before = await answers(second);
+    await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES));
+    await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES));
+    expect(((await answers(second)).hit ?? 0) - (before.hit ?? 0)).toBe(1);
+  });
+});
