@@ -258,7 +258,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
         reject(new PayloadTooLarge());
       } else chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

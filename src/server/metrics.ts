@@ -7,6 +7,8 @@ export type UpstreamOutcome = 'ok' | 'error' | 'timeout' | 'unreachable';
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly requests: Histogram<'operation' | 'outcome'>;
+  /** Labelled children by outcome and operation, so an observation does not hash its labels again. */
+  private readonly requestChildren = new Map<string, Histogram.Internal<'operation' | 'outcome'>>();
   private readonly upstreamCalls: Counter<'product' | 'action' | 'outcome'>;
   private readonly upstreamLatency: Histogram<'product' | 'action'>;
   private readonly cacheLookups: Counter<'result'>;
@@ -110,7 +112,14 @@ export class GatewayMetrics {
   }
 
   observeRequest(operation: string, outcome: 'ok' | 'error', seconds: number): void {
-    this.requests.observe({ operation, outcome }, seconds);
+    const key = `${outcome}:${operation}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      // Operation names come from callers: past a bound, new ones are observed without being remembered.
+      child = this.requests.labels({ operation, outcome });
+      if (this.requestChildren.size < 1_000) this.requestChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   upstreamBreakerOpen(product: string, open: boolean): void {

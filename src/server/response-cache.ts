@@ -58,6 +58,8 @@ interface Entry {
   expiresAt: number;
   keys: readonly string[];
   bytes: number;
+  /** Served since it was kept or last spared by eviction (the second chance of the CLOCK policy). */
+  used: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ interface Entry {
  * type and accepted types, its exact body) and kept only when every value in it came from a fresh
  * cache entry; it lives until the first of those entries stops being fresh or a time-dependent value
  * in it would change, and is dropped, on every instance, as soon as any of those entries is
- * invalidated. Only while the invalidation bus is live, as for the local tier.
+ * invalidated. Only while the invalidation bus is live, as for the local tier. Bounded in bytes.
  */
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
@@ -98,8 +100,7 @@ export class ResponseCache {
       this.remove(key);
       return undefined;
     }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    entry.used = true;
     return entry.answer;
   }
 
@@ -118,15 +119,30 @@ export class ResponseCache {
     const bytes = key.length + answer.body.length;
     this.remove(key);
     const keys = [...sources.keys];
-    this.entries.set(key, { answer: { ...answer, operationName: reusable.operationName }, expiresAt, keys, bytes });
+    this.entries.set(key, { answer: { ...answer, operationName: reusable.operationName }, expiresAt, keys, bytes, used: false });
     this.bytes += bytes;
     for (const dependency of keys) {
       const set = this.dependents.get(dependency);
       if (set) set.add(key);
       else this.dependents.set(dependency, new Set([key]));
     }
-    while (this.bytes > this.options.maxBytes) this.remove(this.entries.keys().next().value as string);
+    this.evict();
     return true;
+  }
+
+  /**
+   * Oldest first, but an answer served since it was kept (or last spared) gets a second chance at the
+   * back of the line: about least-recently-used, without reordering on every hit.
+   */
+  private evict(): void {
+    while (this.bytes > this.options.maxBytes) {
+      const [oldest, entry] = this.entries.entries().next().value as [string, Entry];
+      if (entry.used) {
+        entry.used = false;
+        this.entries.delete(oldest);
+        this.entries.set(oldest, entry);
+      } else this.remove(oldest);
+    }
   }
 
   get size(): { entries: number; bytes: number } {

@@ -119,7 +119,7 @@ describe('certificates and answers kept in memory, over a shared Redis', () => {
     expect((await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES))).data?.certificate?.name).not.toBe('renamed-at-the-cloud');
 
     // ...until the subscription drops: then nothing kept in memory is trusted any more.
-    const subscribers = async () => ((await redis.client.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string).match(/\bid=\d+/g) ?? [];
+    const subscribers = async (): Promise<string[]> => ((await redis.client.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string).match(/\bid=\d+/g) ?? [];
     const killed = await subscribers();
     expect(killed).toHaveLength(2);
     await redis.client.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
