@@ -137,16 +137,6 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
     }
     throw error;
   }
-  const contentType = headerText(request.headers['content-type']);
-  let body: unknown = raw.length > 0 ? raw.toString('utf8') : undefined;
-  if (raw.length > 0 && JSON_CONTENT.test(contentType)) {
-    try {
-      body = JSON.parse(body as string);
-    } catch {
-      return json(response, 400, transportError(400, 'BAD_REQUEST', 'The request body is not valid JSON.'));
-    }
-  }
-
   // Who is calling is settled before GraphQL sees the request, so a refusal costs nothing upstream.
   // The Sandbox page itself (a browser GET without an operation) needs no key.
   let caller: Caller | undefined;
@@ -163,16 +153,13 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
       return refuse(response, 'Throttling.User', 'Request was denied due to user flow control: too many requests for this API key.', 429);
     }
   }
-  if (Array.isArray(body) && body.length > options.maxBatch) {
-    return refuse(response, 'GRAPHQL_VALIDATION_FAILED', `A batch may hold at most ${options.maxBatch} operations; this one holds ${body.length}.`);
-  }
 
   // A query asked before, by the same caller, in the same bytes: its answer, if still good, as it was.
+  // (Only a JSON object's answer is ever kept, so a hit needs no parsing.)
   const { responses } = options;
-  const answerKey =
-    responses && request.method === 'POST' && body !== null && typeof body === 'object' && !Array.isArray(body)
-      ? responses.keyOf(caller?.id ?? '', contentType, headerText(request.headers.accept), raw)
-      : undefined;
+  const contentType = headerText(request.headers['content-type']);
+  const jsonBody = raw.length > 0 && JSON_CONTENT.test(contentType);
+  let answerKey = responses && jsonBody && request.method === 'POST' ? responses.keyOf(caller?.id ?? '', contentType, headerText(request.headers.accept), raw) : undefined;
   if (responses && answerKey !== undefined) {
     const kept = responses.get(answerKey);
     if (kept) {
@@ -180,8 +167,24 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
       options.metrics.observeRequest(kept.operationName, 'ok', Number(process.hrtime.bigint() - started) / 1e9);
       return replay(response, kept);
     }
-    options.metrics.responseCache('miss');
-    scope.sources = responses.begin();
+  }
+
+  let body: unknown = raw.length > 0 ? raw.toString('utf8') : undefined;
+  if (jsonBody) {
+    try {
+      body = JSON.parse(body as string);
+    } catch {
+      return json(response, 400, transportError(400, 'BAD_REQUEST', 'The request body is not valid JSON.'));
+    }
+  }
+  if (Array.isArray(body) && body.length > options.maxBatch) {
+    return refuse(response, 'GRAPHQL_VALIDATION_FAILED', `A batch may hold at most ${options.maxBatch} operations; this one holds ${body.length}.`);
+  }
+  if (responses && answerKey !== undefined) {
+    if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+      options.metrics.responseCache('miss');
+      scope.sources = responses.begin();
+    } else answerKey = undefined;
   }
 
   const headers = new HeaderMap();
