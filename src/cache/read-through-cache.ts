@@ -60,7 +60,8 @@ export interface ReadThroughTiers {
 type Slots<T> = Map<number, Fetched<T>>;
 
 /**
- * The shared read-through cache. For a batch of keys: one MGET; fresh entries answer; the misses are
+ * The shared read-through cache. For a batch of keys: fresh copies in process memory (the local tier,
+ * when there is one) answer first; then one MGET; fresh entries answer; the misses are
  * fetched once per process (concurrent requests join the fetch in flight) and once across instances
  * (a Redis lease with a token: the holder fetches and writes under the lease, the others wait for
  * its value and fall back to fetching themselves if it never comes). A copy is kept past its fresh

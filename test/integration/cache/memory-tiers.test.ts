@@ -5,6 +5,7 @@ import { AlibabaTestClient } from '../../helpers/alibaba-client';
 import { onlyError } from '../../helpers/answers';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { answerCounts as answers, eventually as until, hearsInvalidations as live } from '../../helpers/memory-caches';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
 const SERVER_CERTIFICATE = '1231579085529123_18b5e2c1a40_1714763408_709981430';
@@ -13,25 +14,6 @@ const clientId = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', siteId: 
 const ALL_SITES = 'all-sites-key-0123456789abcdef';
 const EXAMPLE_ONLY = 'example-only-key-0123456789ab';
 const bearer = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
-
-/** The gateway's own count of answers served from memory (`hit`), executed (`miss`) and kept (`kept`). */
-async function answers(gateway: TestGateway): Promise<Record<string, number>> {
-  const metric = await gateway.metrics.registry.getSingleMetric('gateway_response_cache_total')?.get();
-  return Object.fromEntries((metric?.values ?? []).map((value) => [value.labels.result, value.value]));
-}
-
-async function live(gateway: TestGateway): Promise<boolean> {
-  const metric = await gateway.metrics.registry.getSingleMetric('gateway_local_cache_live')?.get();
-  return metric?.values[0]?.value === 1;
-}
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('certificates and answers kept in memory, over a shared Redis', () => {
   let redis: TestRedis;
