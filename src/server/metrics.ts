@@ -16,7 +16,7 @@ export class GatewayMetrics {
   private readonly cacheBreaker: Gauge;
   private readonly upstreamBreaker: Gauge<'product'>;
   private readonly upstreamRetries: Counter<'product' | 'action'>;
-  private readonly responseCacheLookups: Counter<'result'>;
+  private readonly responseCacheChildren: Record<'hit' | 'miss' | 'kept', Counter.Internal>;
   private readonly localCacheLive: Gauge;
 
   constructor() {
@@ -70,12 +70,17 @@ export class GatewayMetrics {
       labelNames: ['product', 'action'],
       registers: [this.registry],
     });
-    this.responseCacheLookups = new Counter({
+    const responseCacheLookups = new Counter({
       name: 'gateway_response_cache_total',
       help: 'Whole answers: hit (served from memory), miss (executed), kept (executed and kept for reuse).',
       labelNames: ['result'],
       registers: [this.registry],
     });
+    this.responseCacheChildren = {
+      hit: responseCacheLookups.labels({ result: 'hit' }),
+      miss: responseCacheLookups.labels({ result: 'miss' }),
+      kept: responseCacheLookups.labels({ result: 'kept' }),
+    };
     this.localCacheLive = new Gauge({
       name: 'gateway_local_cache_live',
       help: '1 while this instance hears invalidations and so keeps certificates and answers in memory; 0 while it cannot.',
@@ -85,7 +90,7 @@ export class GatewayMetrics {
 
   /** A whole answer served from the response cache (hit), executed (miss), or executed and kept (kept). */
   responseCache(result: 'hit' | 'miss' | 'kept'): void {
-    this.responseCacheLookups.inc({ result });
+    this.responseCacheChildren[result].inc();
   }
 
   /** Whether this instance hears invalidations, and so keeps copies in memory. */
