@@ -110,7 +110,7 @@ export function printReport(results: BenchResults, print: (line: string) => void
   const slow = results.coldPathSlowUpstream;
   print('');
   print(
-    `Cold certificate(id:): the gateway with its Redis keys deleted before each request vs one direct @alicloud/openapi-client ` +
+    `Cold certificate(id:): the gateway with its Redis keys and memory emptied before each request vs one direct @alicloud/openapi-client ` +
       `GetCertificate from a process on the gateway's core; sequential, interleaved, medians`,
   );
   table(

@@ -22,8 +22,8 @@ export interface ColdPathResult {
 }
 
 /**
- * The gateway's `certificate(id:)` with nothing cached (its Redis keys deleted before each request,
- * untimed) against one direct GetCertificate through `@alicloud/openapi-client` to the same emulator,
+ * The gateway's `certificate(id:)` with nothing cached (its Redis keys and memory emptied before each
+ * request, untimed) against one direct GetCertificate through `@alicloud/openapi-client` to the same emulator,
  * made from a process on the gateway's core (direct-client-process.ts). Sequential and interleaved,
  * the order alternating, so neither always follows the other.
  */
