@@ -147,7 +147,8 @@ async function graphql(request: IncomingMessage, response: ServerResponse, optio
       response.setHeader('www-authenticate', 'Bearer');
       return refuse(response, 'UNAUTHENTICATED', 'A valid API key is required: send Authorization: Bearer <key>.');
     }
-    const decision = options.rateLimiter ? await options.rateLimiter.check(caller.id) : undefined;
+    const checked = options.rateLimiter?.check(caller.id);
+    const decision = checked instanceof Promise ? await checked : checked;
     if (decision && !decision.allowed) {
       response.setHeader('retry-after', String(decision.retryAfterSeconds));
       return refuse(response, 'Throttling.User', 'Request was denied due to user flow control: too many requests for this API key.', 429);

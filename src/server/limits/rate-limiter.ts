@@ -40,22 +40,34 @@ export class RateLimiter {
     this.block = Math.max(1, Math.floor(perMinute / 100));
   }
 
-  async check(callerId: string): Promise<RateDecision> {
+  /** A decision at once while this instance holds some of the caller's budget; a promise when it must reserve more. */
+  check(callerId: string): RateDecision | Promise<RateDecision> {
+    return this.spend(callerId) ?? this.reserveThenCheck(callerId);
+  }
+
+  /** Spends one request of the budget held here; undefined when a reservation is needed first. */
+  private spend(callerId: string): RateDecision | undefined {
+    const window = Math.floor(this.now() / 60_000);
+    let budget = this.budgets.get(callerId);
+    if (!budget || budget.window !== window) {
+      budget = { window, left: 0, spent: false, counted: 0 };
+      this.budgets.set(callerId, budget);
+    }
+    if (budget.left > 0) {
+      budget.left -= 1;
+      return this.decision(true, window);
+    }
+    return budget.spent ? this.decision(false, window) : undefined;
+  }
+
+  private async reserveThenCheck(callerId: string): Promise<RateDecision> {
     for (;;) {
-      const window = Math.floor(this.now() / 60_000);
-      let budget = this.budgets.get(callerId);
-      if (!budget || budget.window !== window) {
-        budget = { window, left: 0, spent: false, counted: 0 };
-        this.budgets.set(callerId, budget);
-      }
-      if (budget.left > 0) {
-        budget.left -= 1;
-        return this.decision(true, window);
-      }
-      if (budget.spent) return this.decision(false, window);
+      const budget = this.budgets.get(callerId) as Budget;
       const reserving = (budget.reserving ??= this.reserve(callerId, budget));
       await reserving;
       if (budget.reserving === reserving) budget.reserving = undefined;
+      const decision = this.spend(callerId);
+      if (decision) return decision;
     }
   }
 
