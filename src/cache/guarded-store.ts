@@ -1,5 +1,5 @@
 import { type CacheObserver } from './cache-observer';
-import { type KeyValueStore, type LeasedWrite } from './key-value-store';
+import { type KeyValueStore, type KeyWithLease, type LeasedWrite, type ReadOrLease } from './key-value-store';
 
 export class StoreUnavailable extends Error {}
 
@@ -31,6 +31,11 @@ export class GuardedStore {
 
   getMany(keys: readonly string[]): Promise<Array<string | undefined>> {
     return this.guard('getMany', () => this.store.getMany(keys));
+  }
+
+  /** Counted as `getMany`: it is the cache's read, with the leases of its misses taken in the same trip. */
+  getOrLease(keys: readonly KeyWithLease[], token: string, ttlMs: number, now: number): Promise<ReadOrLease[]> {
+    return this.guard('getMany', () => this.store.getOrLease(keys, token, ttlMs, now));
   }
 
   setUnderLease(writes: readonly LeasedWrite[]): Promise<boolean[]> {

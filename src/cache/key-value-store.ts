@@ -7,6 +7,13 @@ export interface KeyValueStore {
   /** One value per key, in order; undefined when absent. */
   getMany(keys: readonly string[]): Promise<Array<string | undefined>>;
   /**
+   * getMany, and in the same round trip the lease of every key whose value is absent or not fresh at
+   * `now`, taken as acquireLeases takes it: a read that misses needs no second trip for its lease.
+   * Fresh is judged by the value's leading `{"f":<ms>` (see freshUntil). Per key, in order: the value,
+   * and whether the lease was taken (undefined where the value was fresh and no lease was tried).
+   */
+  getOrLease(keys: readonly KeyWithLease[], token: string, ttlMs: number, now: number): Promise<ReadOrLease[]>;
+  /**
    * Writes each entry only while its lease key still holds the writer's token, then drops the lease:
    * a holder whose lease expired (or was taken away by an invalidation) cannot overwrite what came after.
    * Returns, per entry, whether it was written.
@@ -25,10 +32,27 @@ export interface KeyValueStore {
   close(): Promise<void>;
 }
 
-export interface LeasedWrite {
+export interface KeyWithLease {
   key: string;
   leaseKey: string;
+}
+
+export interface ReadOrLease {
+  value: string | undefined;
+  leased: boolean | undefined;
+}
+
+export interface LeasedWrite extends KeyWithLease {
   token: string;
   value: string;
   ttlMs: number;
+}
+
+/**
+ * Until when a stored value is fresh: the number its envelope starts with (read-through-cache.ts
+ * writes `{"f":<ms>,...}`); undefined for anything else. The Redis store's script reads it the same way.
+ */
+export function freshUntil(value: string): number | undefined {
+  const until = Number(/^\{"f":([\d.eE+-]+)/.exec(value)?.[1] ?? NaN);
+  return Number.isNaN(until) ? undefined : until;
 }

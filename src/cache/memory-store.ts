@@ -1,4 +1,4 @@
-import { type KeyValueStore, type LeasedWrite } from './key-value-store';
+import { freshUntil, type KeyValueStore, type KeyWithLease, type LeasedWrite, type ReadOrLease } from './key-value-store';
 
 interface Entry {
   value: string;
@@ -22,6 +22,14 @@ export class MemoryStore implements KeyValueStore {
     return keys.map((key) => this.read(key));
   }
 
+  async getOrLease(keys: readonly KeyWithLease[], token: string, ttlMs: number, now: number): Promise<ReadOrLease[]> {
+    return keys.map(({ key, leaseKey }) => {
+      const value = this.read(key);
+      if (value !== undefined && (freshUntil(value) ?? -Infinity) > now) return { value, leased: undefined };
+      return { value, leased: this.takeLease(leaseKey, token, ttlMs) };
+    });
+  }
+
   async setUnderLease(writes: readonly LeasedWrite[]): Promise<boolean[]> {
     return writes.map((write) => {
       if (this.read(write.leaseKey) !== write.token) return false;
@@ -36,11 +44,7 @@ export class MemoryStore implements KeyValueStore {
   }
 
   async acquireLeases(leaseKeys: readonly string[], token: string, ttlMs: number): Promise<boolean[]> {
-    return leaseKeys.map((leaseKey) => {
-      if (this.read(leaseKey) !== undefined) return false;
-      this.write(leaseKey, token, ttlMs);
-      return true;
-    });
+    return leaseKeys.map((leaseKey) => this.takeLease(leaseKey, token, ttlMs));
   }
 
   async delete(keys: readonly string[]): Promise<void> {
@@ -63,6 +67,12 @@ export class MemoryStore implements KeyValueStore {
 
   async close(): Promise<void> {
     this.entries.clear();
+  }
+
+  private takeLease(leaseKey: string, token: string, ttlMs: number): boolean {
+    if (this.read(leaseKey) !== undefined) return false;
+    this.write(leaseKey, token, ttlMs);
+    return true;
   }
 
   private read(key: string): string | undefined {

@@ -61,11 +61,12 @@ type Slots<T> = Map<number, Fetched<T>>;
 
 /**
  * The shared read-through cache. For a batch of keys: fresh copies in process memory (the local tier,
- * when there is one) answer first; then one MGET; fresh entries answer; the misses are
- * fetched once per process (concurrent requests join the fetch in flight) and once across instances
- * (a Redis lease with a token: the holder fetches and writes under the lease, the others wait for
- * its value and fall back to fetching themselves if it never comes). A copy is kept past its fresh
- * life and served when the cloud fails with a retryable error. A store failure is a miss, never an error.
+ * when there is one) answer first; then one round trip reads the rest and takes the leases of those
+ * not fresh; fresh entries answer; the misses are fetched once per process (concurrent requests join
+ * the fetch in flight) and once across instances (a Redis lease with a token: the holder fetches and
+ * writes under the lease, answering without waiting for the write; the others wait for its value
+ * and fall back to fetching themselves if it never comes). A copy is kept past its fresh life and
+ * served when the cloud fails with a retryable error. A store failure is a miss, never an error.
  */
 export class ReadThroughCache {
   private readonly inflight = new Map<string, Promise<Fetched<unknown>>>();
@@ -97,23 +98,32 @@ export class ReadThroughCache {
     }
 
     const stale = new Map<number, T>();
-    const stored = await this.attempt(() => this.store.getMany(remote.map((index) => (keys[index] as CacheKey).key)));
+    // One round trip: the values, and the leases of those that are absent or no longer fresh.
+    const token = randomUUID();
+    const stored = await this.attempt(() => this.store.getOrLease(remote.map((index) => keys[index] as CacheKey), token, this.options.leaseMs, this.now()));
     const missing: number[] = [];
+    // What the read said of each key's lease, by key index.
+    const taken: Array<boolean | undefined> = new Array(keys.length);
+    // A lease the read took for a key this request will not fetch (the entry decodes as fresh after
+    // all, or a fetch in this process has it) is let go at once, so no other instance waits on it.
+    const unused: string[] = [];
     remote.forEach((index, position) => {
       const key = keys[index] as CacheKey;
-      const decoded = this.decode(stored?.[position], spec);
+      const read = stored?.[position];
+      taken[index] = read?.leased;
+      const decoded = this.decode(read?.value, spec);
       if (decoded?.fresh) {
         results[index] = decoded.slot;
         local?.set(key.key, decoded.slot, decoded.freshUntil, generation);
         tracker?.fresh(key.key, decoded.freshUntil);
+        if (read?.leased) unused.push(key.leaseKey);
       } else {
         if (decoded && !(decoded.slot instanceof Error)) stale.set(index, decoded.slot);
         missing.push(index);
       }
     });
     this.observer.hits(keys.length - missing.length);
-    if (missing.length === 0) return results;
-    tracker?.unsettled();
+    if (missing.length) tracker?.unsettled();
 
     // No await between looking for a fetch in flight and registering ours: concurrent requests in
     // this process see each other's.
@@ -121,13 +131,18 @@ export class ReadThroughCache {
     const joined: Array<Promise<void>> = [];
     for (const index of missing) {
       const running = this.inflight.get((keys[index] as CacheKey).key);
-      if (running) joined.push(running.then((slot) => void (results[index] = slot as Fetched<T>)));
-      else owned.push(index);
+      if (!running) owned.push(index);
+      else {
+        joined.push(running.then((slot) => void (results[index] = slot as Fetched<T>)));
+        if (taken[index]) unused.push((keys[index] as CacheKey).leaseKey);
+      }
     }
+    if (unused.length) void this.attempt(() => this.store.releaseLeases(unused, token));
+    if (missing.length === 0) return results;
     if (joined.length) this.observer.coalesced(joined.length, 'process');
     if (owned.length) {
       this.observer.misses(owned.length);
-      const work = this.load(keys, owned, spec, fetch, stale, generation);
+      const work = this.load(keys, owned, spec, fetch, stale, generation, token, taken);
       const mine = owned.map((index) => {
         const slot = work.then((slots) => slots.get(index) as Fetched<unknown>);
         this.inflight.set((keys[index] as CacheKey).key, slot);
@@ -157,6 +172,11 @@ export class ReadThroughCache {
     if (bus) await this.attempt(() => bus.publish(keys.map((key) => key.key)));
   }
 
+  /**
+   * Fetches the misses this request owns: those whose lease it holds (or that no store could lease)
+   * here, while waiting for those another instance is fetching. `taken` is what the read said of each
+   * key's lease; a lease it did not try (or the read failed) is asked for now.
+   */
   private async load<T>(
     keys: readonly CacheKey[],
     owned: number[],
@@ -164,20 +184,27 @@ export class ReadThroughCache {
     fetch: (indexes: number[]) => Promise<Fetched<T>[]>,
     stale: Map<number, T>,
     generation: number,
+    token: string,
+    taken: ReadonlyArray<boolean | undefined>,
   ): Promise<Slots<T>> {
-    const token = randomUUID();
-    const leases = await this.attempt(() =>
-      this.store.acquireLeases(
-        owned.map((index) => (keys[index] as CacheKey).leaseKey),
-        token,
-        this.options.leaseMs,
-      ),
-    );
+    const leases = new Map(owned.map((index) => [index, taken[index]]));
+    const untried = owned.filter((index) => leases.get(index) === undefined);
+    if (untried.length) {
+      const acquired = await this.attempt(() =>
+        this.store.acquireLeases(
+          untried.map((index) => (keys[index] as CacheKey).leaseKey),
+          token,
+          this.options.leaseMs,
+        ),
+      );
+      untried.forEach((index, position) => leases.set(index, acquired?.[position]));
+    }
     // Without a store (down, breaker open) every instance simply fetches for itself.
-    const leased = leases ? owned.filter((_, position) => leases[position]) : owned;
-    const elsewhere = leases ? owned.filter((_, position) => !leases[position]) : [];
+    const leased = owned.filter((index) => leases.get(index) !== false);
+    const elsewhere = owned.filter((index) => leases.get(index) === false);
+    const holding = owned.some((index) => leases.get(index) === true);
     const [fetched, waited] = await Promise.all([
-      this.fetchAndStore(keys, leased, spec, fetch, stale, generation, leases ? token : undefined),
+      this.fetchAndStore(keys, leased, spec, fetch, stale, generation, holding ? token : undefined),
       this.waitFor(keys, elsewhere, spec, generation),
     ]);
     const slots: Slots<T> = new Map([...fetched, ...waited]);
@@ -228,14 +255,19 @@ export class ReadThroughCache {
       written.push({ slot: answer, freshUntil: now + ttl });
     });
     if (staleServed) this.observer.staleServed(staleServed);
+    // Sent now, before the caller is answered, but not waited for: the answer does not wait for the
+    // write's round trip. This process's later reads queue behind it on the same connection (Redis
+    // answers in order); other instances wait on the lease until it lands. What the store took is
+    // then kept locally too. A failure is a miss, counted by the guard.
     if (writes.length) {
-      const taken = await this.attempt(() => this.store.setUnderLease(writes));
-      taken?.forEach((ok, position) => {
-        const entry = written[position] as (typeof written)[number];
-        if (ok) this.tiers.local?.set((writes[position] as LeasedWrite).key, entry.slot, entry.freshUntil, generation);
-      });
+      void this.attempt(() => this.store.setUnderLease(writes)).then((stored) =>
+        stored?.forEach((ok, position) => {
+          const entry = written[position] as (typeof written)[number];
+          if (ok) this.tiers.local?.set((writes[position] as LeasedWrite).key, entry.slot, entry.freshUntil, generation);
+        }),
+      );
     }
-    if (token && unwritten.length) await this.attempt(() => this.store.releaseLeases(unwritten, token));
+    if (token && unwritten.length) void this.attempt(() => this.store.releaseLeases(unwritten, token));
     return slots;
   }
 

@@ -1,7 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis } from 'ioredis';
 import { RedisInvalidationBus, type RedisBusOptions } from './invalidation-bus';
-import { type KeyValueStore, type LeasedWrite } from './key-value-store';
+import { type KeyValueStore, type KeyWithLease, type LeasedWrite, type ReadOrLease } from './key-value-store';
 
 /** INCRBY, and set the expiry when the counter is new. */
 const INCREMENT = `
@@ -24,6 +24,29 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return 1
 end
 return 0`;
+
+/**
+ * KEYS: n value keys, then their n lease keys. GET each value; where it is absent or not fresh at
+ * ARGV[3] (the number after its leading {"f":, as freshUntil reads it), SET its lease to ARGV[1] NX PX
+ * ARGV[2]. Returns value, lease pairs: lease 1 taken, 0 held by another, -1 fresh (not tried).
+ */
+const GET_OR_LEASE = `
+local n = #KEYS / 2
+local now = tonumber(ARGV[3])
+local out = {}
+for i = 1, n do
+  local value = redis.call('GET', KEYS[i])
+  local fresh_until = value and tonumber(string.match(value, '^{"f":([%d%.eE+-]+)'))
+  out[2 * i - 1] = value
+  if fresh_until and fresh_until > now then
+    out[2 * i] = -1
+  elseif redis.call('SET', KEYS[n + i], ARGV[1], 'PX', ARGV[2], 'NX') then
+    out[2 * i] = 1
+  else
+    out[2 * i] = 0
+  end
+end
+return out`;
 
 export interface RedisStoreOptions {
   url: string;
@@ -65,6 +88,7 @@ export class RedisStore implements KeyValueStore {
     }
     // Errors surface on each command; the connection's own error events are expected while Redis is away.
     this.client.on('error', () => undefined);
+    this.client.defineCommand('getOrLease', { lua: GET_OR_LEASE });
     this.client.defineCommand('setUnderLease', { numberOfKeys: 2, lua: SET_UNDER_LEASE });
     this.client.defineCommand('releaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE });
     this.client.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
@@ -77,6 +101,31 @@ export class RedisStore implements KeyValueStore {
       this.bySlot(keys).map(async (indexes) => {
         const values = await this.client.mget(indexes.map((index) => keys[index] as string));
         indexes.forEach((index, position) => (results[index] = values[position] ?? undefined));
+      }),
+    );
+    return results;
+  }
+
+  async getOrLease(keys: readonly KeyWithLease[], token: string, ttlMs: number, now: number): Promise<ReadOrLease[]> {
+    const results: ReadOrLease[] = new Array(keys.length);
+    if (keys.length === 0) return results;
+    const client = this.client as unknown as { getOrLease(...args: Array<string | number>): Promise<Array<string | number | null>> };
+    await Promise.all(
+      this.bySlot(keys.map((entry) => entry.key)).map(async (indexes) => {
+        const group = indexes.map((index) => keys[index] as KeyWithLease);
+        const answer = await client.getOrLease(
+          group.length * 2,
+          ...group.map((entry) => entry.key),
+          ...group.map((entry) => entry.leaseKey),
+          token,
+          String(Math.max(1, Math.round(ttlMs))),
+          String(now),
+        );
+        indexes.forEach((index, position) => {
+          const value = answer[2 * position];
+          const lease = answer[2 * position + 1];
+          results[index] = { value: typeof value === 'string' ? value : undefined, leased: lease === -1 ? undefined : lease === 1 };
+        });
       }),
     );
     return results;

@@ -1,18 +1,4 @@
-import {
-  BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  TaskCancelledError,
-  TimeoutStrategy,
-  circuitBreaker,
-  fullJitterGenerator,
-  handleWhen,
-  retry,
-  timeout,
-  type CircuitBreakerPolicy,
-  type ICancellationContext,
-} from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { type ProviderName } from '../../domain/certificate';
 import { GatewayError } from '../../domain/errors/gateway-error';
 import { TokenBucket } from './token-bucket';
@@ -44,6 +30,12 @@ export interface ResilienceObserver {
 /** One try at the cloud that gives up after `timeoutMs` (the client's own connect and read timeouts). */
 export type Attempt<T> = (timeoutMs: number) => Promise<T>;
 
+/** One call's clock: the time left of its budget, and whether its deadline has passed. */
+interface CallState {
+  remaining(): number;
+  expired: boolean;
+}
+
 export const DEFAULT_RETRY: Readonly<RetrySettings> = { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 1_000, minAttemptMs: 250 };
 
 /**
@@ -70,7 +62,6 @@ function isFault(error: unknown): boolean {
 export class UpstreamResilience {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bucket: TokenBucket;
-  private readonly backoff: ExponentialBackoff<number>;
 
   constructor(
     readonly product: ProviderName,
@@ -84,64 +75,73 @@ export class UpstreamResilience {
     // Half-open counts as open: until the trial call succeeds, other callers wait on it.
     this.breaker.onStateChange((state) => observer?.breakerChanged(state !== CircuitState.Closed));
     this.bucket = new TokenBucket(settings.ratePerSecond);
-    this.backoff = new ExponentialBackoff({
-      generator: fullJitterGenerator,
-      initialDelay: settings.retry.baseDelayMs,
-      maxDelay: settings.retry.maxDelayMs,
-    });
   }
 
   /**
    * Runs `attempt` for `action` within `budgetMs`, waits and retries included. Each attempt is given
    * the time left as its timeout; when the budget runs out the call fails with UPSTREAM_TIMEOUT.
+   *
+   * The deadline and the retries are a plain loop and one timer rather than cockatiel's timeout and
+   * retry policies: those are built per call (their conditions close over the call's own state) and
+   * cost an AbortController, listeners and an AbortError with its stack on every call, failures or
+   * not, which showed on the cold path. The breaker stays cockatiel's.
    */
   async execute<T>(action: string, budgetMs: number, attempt: Attempt<T>): Promise<T> {
     const started = performance.now();
-    const remaining = () => budgetMs - (performance.now() - started);
-    const { minAttemptMs, baseDelayMs, maxDelayMs, maxRetries } = this.settings.retry;
-    let attempts = 0;
-    let slotRefused = false;
-
-    const once = async ({ signal }: ICancellationContext): Promise<T> => {
-      if (signal.aborted) throw this.timedOut(action, budgetMs);
-      if (!(await this.bucket.take(Math.max(0, remaining() - minAttemptMs)))) {
-        slotRefused = true;
-        const why = `${this.product} ${action} could not be sent within its ${budgetMs} ms deadline: the gateway sends ${this.product} at most ${this.settings.ratePerSecond} calls/s.`;
-        throw GatewayError.refused('UPSTREAM_TIMEOUT', this.product, why, action);
-      }
-      attempts += 1;
-      return this.breaker.execute(() => attempt(Math.max(1, Math.floor(remaining()))));
-    };
-
-    // A retry starts only when its longest possible backoff plus a useful attempt still fit, and the
-    // breaker is closed; otherwise the caller hears the real failure rather than a later timeout.
-    const worthRetrying = (error: Error) =>
-      isFault(error) &&
-      !slotRefused &&
-      this.breaker.state === CircuitState.Closed &&
-      remaining() >= Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1)) + minAttemptMs;
-
+    const call: CallState = { remaining: () => budgetMs - (performance.now() - started), expired: false };
+    let timer: NodeJS.Timeout | undefined;
     // Aggressive: the caller is answered at the deadline even if the client's own timer fires late.
-    const deadline = timeout(budgetMs, TimeoutStrategy.Aggressive);
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        call.expired = true;
+        reject(this.timedOut(action, budgetMs));
+      }, budgetMs);
+    });
+    const attempts = this.attempts(action, budgetMs, attempt, call);
+    // Settled after the deadline when it lost the race; its outcome is then nobody's.
+    attempts.catch(() => undefined);
     try {
-      if (!isRead(action)) return await deadline.execute(once);
-      const retries = retry(handleWhen(worthRetrying), { maxAttempts: maxRetries, backoff: this.backoff });
-      retries.onRetry(() => this.observer?.retried(action));
-      return await deadline.execute(({ signal }) => retries.execute(once, signal));
+      return await Promise.race([attempts, deadline]);
     } catch (error) {
-      throw this.translate(action, budgetMs, error);
+      throw this.translate(action, error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  // instanceof rather than cockatiel's is*Error helpers: in 3.2.1 isTaskCancelledError tests for the
-  // bulkhead's marker and never matches. IsolatedCircuitError extends BrokenCircuitError.
-  private translate(action: string, budgetMs: number, error: unknown): unknown {
+  /**
+   * Attempts until one answers; reads are retried after a full-jitter backoff when the failure is the
+   * cloud's fault, the breaker is closed, and the longest possible backoff plus a useful attempt still
+   * fit in the time left. Otherwise the caller hears the real failure rather than a later timeout.
+   */
+  private async attempts<T>(action: string, budgetMs: number, attempt: Attempt<T>, call: CallState): Promise<T> {
+    const { minAttemptMs, baseDelayMs, maxDelayMs, maxRetries } = this.settings.retry;
+    const retries = isRead(action) ? maxRetries : 0;
+    for (let attempts = 1; ; attempts += 1) {
+      if (call.expired) throw this.timedOut(action, budgetMs);
+      if (!(await this.bucket.take(Math.max(0, call.remaining() - minAttemptMs)))) {
+        const why = `${this.product} ${action} could not be sent within its ${budgetMs} ms deadline: the gateway sends ${this.product} at most ${this.settings.ratePerSecond} calls/s.`;
+        throw GatewayError.refused('UPSTREAM_TIMEOUT', this.product, why, action);
+      }
+      try {
+        return await this.breaker.execute(() => attempt(Math.max(1, Math.floor(call.remaining()))));
+      } catch (error) {
+        const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1));
+        const worthRetrying = attempts <= retries && isFault(error) && this.breaker.state === CircuitState.Closed && call.remaining() >= ceiling + minAttemptMs;
+        if (!worthRetrying || call.expired) throw error;
+        this.observer?.retried(action);
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * ceiling)));
+      }
+    }
+  }
+
+  // instanceof rather than cockatiel's is*Error helper. IsolatedCircuitError extends BrokenCircuitError.
+  private translate(action: string, error: unknown): unknown {
     if (error instanceof BrokenCircuitError) {
       const { failures, openMs } = this.settings.breaker;
       const detail = `The ${this.product} circuit breaker is open after ${failures} consecutive failures; a trial call goes through ${openMs} ms after it opened.`;
       return GatewayError.refused('UPSTREAM_UNREACHABLE', this.product, detail, action);
     }
-    if (error instanceof TaskCancelledError) return this.timedOut(action, budgetMs);
     return error;
   }
 

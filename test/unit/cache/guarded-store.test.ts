@@ -13,6 +13,7 @@ function controllableStore() {
   const store: KeyValueStore = {
     kind: 'redis',
     getMany: (keys) => answer(keys.map(() => undefined)),
+    getOrLease: (keys) => answer(keys.map(() => ({ value: undefined, leased: true }))),
     setUnderLease: (writes) => answer(writes.map(() => true)),
     acquireLeases: (keys) => answer(keys.map(() => true)),
     releaseLeases: () => answer(undefined),

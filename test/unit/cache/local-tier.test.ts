@@ -4,6 +4,7 @@ import { CachePolicy } from '../../../src/cache/cache-policy';
 import { certificateCodec } from '../../../src/cache/certificate-codec';
 import { GuardedStore } from '../../../src/cache/guarded-store';
 import { LocalTier } from '../../../src/cache/local-tier';
+import { type KeyWithLease, type ReadOrLease } from '../../../src/cache/key-value-store';
 import { MemoryStore } from '../../../src/cache/memory-store';
 import { ReadThroughCache, type EntrySpec, type ReadTracker } from '../../../src/cache/read-through-cache';
 import { type Certificate, type CertificateRef } from '../../../src/domain/certificate';
@@ -14,14 +15,21 @@ const key = (nativeId: string) => CacheKeys.certificate(ref(nativeId)).key;
 const policy = new CachePolicy({ maxTtlMs: 60_000, pendingTtlMs: 5_000, negativeTtlMs: 10_000, staleForMs: 3_600_000 });
 const spec: EntrySpec<Certificate> = { codec: certificateCodec, ttlMs: (value, now) => policy.certificateTtl(value, now) };
 
-/** A MemoryStore that counts the reads that reach it. */
+/** A MemoryStore that counts the keys read from it. */
 class CountingStore extends MemoryStore {
   reads = 0;
   override async getMany(keys: readonly string[]): Promise<Array<string | undefined>> {
     this.reads += keys.length;
     return super.getMany(keys);
   }
+  override async getOrLease(keys: readonly KeyWithLease[], token: string, ttlMs: number, now: number): Promise<ReadOrLease[]> {
+    this.reads += keys.length;
+    return super.getOrLease(keys, token, ttlMs, now);
+  }
 }
+
+/** The cache answers before its write to the store has landed; the local tier keeps the value once it has. */
+const writesLanded = () => new Promise((resolve) => setImmediate(resolve));
 
 function setup(options: { maxEntries?: number; maxAgeMs?: number } = {}) {
   let now = Date.parse('2026-01-01T00:00:00Z');
@@ -35,12 +43,15 @@ function setup(options: { maxEntries?: number; maxAgeMs?: number } = {}) {
   const cache = new ReadThroughCache(guard, policy, SILENT_OBSERVER, { leaseMs: 2_000, waitMs: 1_000, pollMs: 5 }, clock, { local, bus, tracker });
   const fetched: string[] = [];
   let release: (() => void) | undefined;
-  const read = (ids: string[], status = 'OK', hold = false) =>
-    cache.getMany(ids.map((id) => CacheKeys.certificate(ref(id))), spec, async (indexes) => {
+  const read = async (ids: string[], status = 'OK', hold = false) => {
+    const slots = await cache.getMany(ids.map((id) => CacheKeys.certificate(ref(id))), spec, async (indexes) => {
       fetched.push(...indexes.map((index) => ids[index] as string));
       if (hold) await new Promise<void>((resolve) => (release = resolve));
       return indexes.map((index) => ({ ref: ref(ids[index] as string), status, subjectAlternativeNames: [], domainValidations: [] }));
     });
+    await writesLanded();
+    return slots;
+  };
   return { bus, store, local, cache, read, fetched, seen, clock, advance: (ms: number) => (now += ms), release: () => release?.() };
 }
 

@@ -55,6 +55,24 @@ describe('the read-through cache', () => {
     expect(again.map((slot) => (slot as Certificate).ref.nativeId)).toEqual(['a', 'b', 'c']);
   });
 
+  it('reads and takes the leases of its misses in one store call, then stores what it fetched in another', async () => {
+    const memory = new MemoryStore();
+    const calls: string[] = [];
+    const counted = new Proxy(memory, {
+      get: (target, name, receiver) => {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        return typeof value === 'function' ? (...args: unknown[]) => (calls.push(String(name)), (value as (...a: unknown[]) => unknown).apply(target, args)) : value;
+      },
+    });
+    const cache = cacheOn(counted);
+    const { asked, fetch } = countingFetch();
+    expect((await read(cache, ['a'], fetch))[0]).toMatchObject({ ref: { nativeId: 'a' } });
+    expect(calls).toEqual(['getOrLease', 'setUnderLease']);
+    expect((await read(cache, ['a'], fetch))[0]).toMatchObject({ ref: { nativeId: 'a' } });
+    expect(calls).toEqual(['getOrLease', 'setUnderLease', 'getOrLease']);
+    expect(asked).toEqual(['a']);
+  });
+
   it('joins concurrent requests for the same key in one process onto one fetch', async () => {
     const cache = cacheOn(new MemoryStore());
     const { asked, fetch } = countingFetch();
@@ -119,6 +137,7 @@ describe('the read-through cache', () => {
     const broken: KeyValueStore = {
       kind: 'redis',
       getMany: () => Promise.reject(new Error('connection refused')),
+      getOrLease: () => Promise.reject(new Error('connection refused')),
       setUnderLease: () => Promise.reject(new Error('connection refused')),
       acquireLeases: () => Promise.reject(new Error('connection refused')),
       releaseLeases: () => Promise.reject(new Error('connection refused')),
