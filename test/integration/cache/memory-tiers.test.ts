@@ -1,3 +1,4 @@
+import { CacheKeys } from '../../../src/cache/cache-keys';
 import { encodeCertificateId } from '../../../src/domain/global-id';
 import { DEMO } from '../../../src/emulator/state/demo';
 import { CertificateDocument, RenameCertificateDocument, RevokeClientCertificateDocument } from '../../generated/graphql';
@@ -85,6 +86,17 @@ describe('certificates and answers kept in memory, over a shared Redis', () => {
     expect((await answers(first)).hit).toBeGreaterThanOrEqual(1);
     const limited = await first.execute(CertificateDocument, { id: elsewhereId }, bearer(EXAMPLE_ONLY));
     expect(onlyError(limited).extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("drops everything kept on a message it cannot read, and on an operator's '*'", async () => {
+    for (const message of ['not json', '*']) {
+      for (let i = 0; i < 3; i += 1) await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES));
+      const before = await answers(second);
+      await redis.client.publish(CacheKeys.invalidations, message);
+      await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES));
+      const after = await answers(second);
+      expect([after.hit, after.miss]).toEqual([before.hit, (before.miss ?? 0) + 1]);
+    }
   });
 
   it('empties memory when the subscription is lost, and keeps answers again once it is back', async () => {
