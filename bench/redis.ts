@@ -2,7 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { CacheKeys } from '../src/cache/cache-keys';
 import { ALL_KEYS } from '../src/cache/invalidation-bus';
-import { freePort, pinned } from './processes';
+import { freePort } from '../test/helpers/free-port';
+import { pinned } from './processes';
 
 export interface BenchRedis {
   url: string;

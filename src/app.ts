@@ -1,7 +1,7 @@
+import { once } from 'node:events';
 import { type AddressInfo } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type Server } from 'node:http';
 import { CachePolicy, DEFAULT_POLICY } from './cache/cache-policy';
 import { CacheKeys } from './cache/cache-keys';
 import { CertificateCache } from './cache/certificate-cache';
@@ -177,7 +177,8 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     },
     readiness: () => readiness(upstream, config.upstreamTimeoutMs, config.redisUrl ? cacheStore : undefined),
   });
-  await listen(http.server, config.port, config.host);
+  // `once` rejects on 'error' (a port in use) before 'listening'.
+  await once(http.server.listen(config.port, config.host), 'listening');
   const address = http.server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
@@ -221,15 +222,5 @@ function probe(protocol: 'http' | 'https', endpoint: string, timeoutMs: number):
     outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     outgoing.on('error', (error) => resolve(error.message));
     outgoing.end();
-  });
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
   });
 }

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 import { handleAdmin } from './admin/admin-routes';
 import { CallStats } from './admin/call-stats';
@@ -86,7 +87,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
 
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  // `once` rejects on 'error' (a port in use) before 'listening'.
+  await once(server.listen(options.port ?? 0, options.host ?? '127.0.0.1'), 'listening');
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const endpoint = `${host}:${address.port}`;
@@ -122,14 +124,4 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
     `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
       `content-type: application/json;charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
