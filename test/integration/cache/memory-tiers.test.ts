@@ -4,10 +4,11 @@ import { DEMO } from '../../../src/emulator/state/demo';
 import { CertificateDocument, RenameCertificateDocument, RevokeClientCertificateDocument } from '../../generated/graphql';
 import { AlibabaTestClient } from '../../helpers/alibaba-client';
 import { onlyError } from '../../helpers/answers';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { type TestEmulator } from '../../helpers/emulator';
+import { type TestGateway } from '../../helpers/gateway';
 import { answerCounts as answers, eventually as until, hearsInvalidations as live } from '../../helpers/memory-caches';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { type TestRedis } from '../../helpers/redis';
+import { twoGatewaysOnOneRedis } from '../../helpers/two-gateways';
 
 const SERVER_CERTIFICATE = '1231579085529123_18b5e2c1a40_1714763408_709981430';
 const serverId = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: SERVER_CERTIFICATE });
@@ -22,27 +23,13 @@ describe('certificates and answers kept in memory, over a shared Redis', () => {
   let first: TestGateway;
   let second: TestGateway;
 
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    emulator = await startTestEmulator();
-    const apiKeys = [
-      { key: ALL_SITES, scopes: ['certificates:read' as const, 'certificates:write' as const] },
-      { key: EXAMPLE_ONLY, scopes: ['certificates:read' as const], sites: [DEMO.sites.example] },
-    ];
-    first = await startTestGateway(emulator, { redisUrl: redis.url, apiKeys });
-    second = await startTestGateway(emulator, { redisUrl: redis.url, apiKeys });
-    await until(async () => (await live(first)) && (await live(second)), 'both gateways hear invalidations');
+  const instances = twoGatewaysOnOneRedis({
+    apiKeys: [
+      { key: ALL_SITES, scopes: ['certificates:read', 'certificates:write'] },
+      { key: EXAMPLE_ONLY, scopes: ['certificates:read'], sites: [DEMO.sites.example] },
+    ],
   });
-  beforeEach(async () => {
-    await emulator.reset();
-    await redis.forgetGatewayCache();
-  });
-  afterAll(async () => {
-    await first.stop();
-    await second.stop();
-    await emulator.stop();
-    await redis.stop();
-  });
+  beforeAll(() => ({ redis, emulator, first, second } = instances));
 
   it('answers a repeated query from memory, byte for byte, without a lookup or a call', async () => {
     const before = await answers(first);

@@ -19,6 +19,7 @@ import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { makeCertificate } from '../../helpers/openssl';
 import { gatewayEntries, startTestRedis, type TestRedis } from '../../helpers/redis';
+import { twoGatewaysOnOneRedis } from '../../helpers/two-gateways';
 
 const SITE = DEMO.sites.example;
 const edgeId = (nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: SITE, nativeId });
@@ -30,22 +31,8 @@ describe('the shared Redis cache across gateway instances', () => {
   let first: TestGateway;
   let second: TestGateway;
 
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    emulator = await startTestEmulator();
-    first = await startTestGateway(emulator, { redisUrl: redis.url });
-    second = await startTestGateway(emulator, { redisUrl: redis.url });
-  });
-  beforeEach(async () => {
-    await emulator.reset();
-    await redis.forgetGatewayCache();
-  });
-  afterAll(async () => {
-    await first.stop();
-    await second.stop();
-    await emulator.stop();
-    await redis.stop();
-  });
+  const instances = twoGatewaysOnOneRedis();
+  beforeAll(() => ({ redis, emulator, first, second } = instances));
 
   /** Ten edge certificates on the example site: the demo's three and seven more. */
   async function tenEdgeIds(): Promise<string[]> {

@@ -1,9 +1,10 @@
 import { SitesDocument } from '../../generated/graphql';
 import { onlyError } from '../../helpers/answers';
 import { bearer, gatewayError, productionSettings } from '../../helpers/callers';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway';
-import { startTestRedis, type TestRedis } from '../../helpers/redis';
+import { type TestEmulator } from '../../helpers/emulator';
+import { type TestGateway } from '../../helpers/gateway';
+import { type TestRedis } from '../../helpers/redis';
+import { twoGatewaysOnOneRedis } from '../../helpers/two-gateways';
 
 const BUSY = 'busy-caller-key-0123456789';
 const QUIET = 'quiet-caller-key-0123456789';
@@ -24,25 +25,17 @@ describe('the per-key rate limit, shared by gateway instances through Redis', ()
   let first: TestGateway;
   let second: TestGateway;
 
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    emulator = await startTestEmulator();
-    const settings = productionSettings(
+  const instances = twoGatewaysOnOneRedis(
+    productionSettings(
       [
         { key: BUSY, scopes: ['certificates:read'] },
         { key: QUIET, scopes: ['certificates:read'] },
       ],
-      { rateLimitPerMinute: PER_MINUTE, redisUrl: redis.url },
-    );
-    first = await startTestGateway(emulator, settings);
-    second = await startTestGateway(emulator, settings);
-  });
-  afterAll(async () => {
-    await first.stop();
-    await second.stop();
-    await emulator.stop();
-    await redis.stop();
-  });
+      { rateLimitPerMinute: PER_MINUTE },
+    ),
+    { resetEachTest: false },
+  );
+  beforeAll(() => ({ redis, emulator, first, second } = instances));
 
   it('refuses the sixth request of a minute 429 THROTTLED with Retry-After, counting requests to both instances', async () => {
     await awayFromMinuteEnd();
