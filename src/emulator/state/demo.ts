@@ -3,6 +3,7 @@ import { type IssuingAuthorities } from '../pki/issuing-authorities';
 import { generateKeys } from '../pki/key-pairs';
 import { DAY_MS } from '../pki/time-format';
 import { plan } from '../services/plans';
+import { createClientAuthority } from '../services/esa/client-authority';
 import { storeCertificate } from '../services/stored-certificate';
 import { type AccountSnapshot } from './account';
 import { type SiteRecord, type StoredCertificate } from './records';
@@ -63,12 +64,7 @@ export async function buildDemoAccount(authorities: IssuingAuthorities, now: Dat
     updatedAt: created,
   });
 
-  const clientCa = await CertificateAuthority.create({
-    name: { commonName: 'ESA Client CA', organization: 'DCDN CA' },
-    keyAlgorithm: 'RSA',
-    notBefore: new Date(created),
-    validityDays: 3650,
-  });
+  const clientCa = await createClientAuthority(new Date(created));
   const clientKeys = await generateKeys('ECDSA');
   const clientLeaf = await clientCa.issue({
     subject: { commonName: 'demo-client.example.com' },

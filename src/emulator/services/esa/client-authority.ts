@@ -3,7 +3,7 @@ import { type Account, type ClientAuthority } from '../../state/account';
 import { esaCertificateId } from '../ids';
 
 /** The issuer CreateClientCertificate's documentation shows (`"Issuer": "DCDN CA"`). */
-export const CLIENT_CA_NAME: DistinguishedName = { commonName: 'ESA Client CA', organization: 'DCDN CA' };
+const CLIENT_CA_NAME: DistinguishedName = { commonName: 'ESA Client CA', organization: 'DCDN CA' };
 
 /**
  * Twenty years: a client certificate may be valid for up to 3650 days, so every certificate issued
@@ -15,10 +15,14 @@ const CLIENT_CA_VALIDITY_DAYS = 7300;
 const signers = new WeakMap<ClientAuthority, CertificateAuthority>();
 
 export interface ResolvedClientAuthority {
+  /** The caller stores it on the account together with what it issues (the same record when it was there). */
   authority: ClientAuthority;
   signer: CertificateAuthority;
-  /** True when the account had no CA yet: the caller stores `authority` together with what it issues. */
-  created: boolean;
+}
+
+/** A new ESA client CA (RSA 2048), valid from `notBefore`: the demo account's, or an account's first. */
+export function createClientAuthority(notBefore: Date): Promise<CertificateAuthority> {
+  return CertificateAuthority.create({ name: CLIENT_CA_NAME, keyAlgorithm: 'RSA', notBefore, validityDays: CLIENT_CA_VALIDITY_DAYS });
 }
 
 /**
@@ -29,16 +33,11 @@ export interface ResolvedClientAuthority {
  */
 export async function resolveClientAuthority(account: Account, now: Date): Promise<ResolvedClientAuthority> {
   const existing = account.clientAuthority;
-  if (existing) return { authority: existing, signer: signerOf(existing), created: false };
-  const signer = await CertificateAuthority.create({
-    name: CLIENT_CA_NAME,
-    keyAlgorithm: 'RSA',
-    notBefore: now,
-    validityDays: CLIENT_CA_VALIDITY_DAYS,
-  });
+  if (existing) return { authority: existing, signer: signerOf(existing) };
+  const signer = await createClientAuthority(now);
   const authority: ClientAuthority = { id: esaCertificateId(), authority: signer.record };
   signers.set(authority, signer);
-  return { authority, signer, created: true };
+  return { authority, signer };
 }
 
 function signerOf(authority: ClientAuthority): CertificateAuthority {

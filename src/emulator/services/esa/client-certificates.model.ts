@@ -71,7 +71,7 @@ export async function createClientCertificate(
     createdAt: now.getTime(),
     updatedAt: now.getTime(),
   };
-  if (ca.created) account.clientAuthority = ca.authority;
+  account.clientAuthority = ca.authority;
   account.clientCertificates.set(id, record);
   account.touch();
   return subject.privateKeyPem === undefined ? { record } : { record, privateKeyPem: subject.privateKeyPem };
