@@ -8,7 +8,7 @@ import { type CachePolicy } from './cache-policy';
 import { type Codec } from './certificate-codec';
 import { type GuardedStore } from './guarded-store';
 import { type LeasedWrite } from './key-value-store';
-import { type InvalidationBus } from './invalidation-bus';
+import { ALL_KEYS, type InvalidationBus } from './invalidation-bus';
 import { type LocalTier } from './local-tier';
 
 export interface EntrySpec<T> {
@@ -78,7 +78,13 @@ export class ReadThroughCache {
     private readonly options: ReadThroughOptions,
     private readonly now: () => number = Date.now,
     private readonly tiers: ReadThroughTiers = {},
-  ) {}
+  ) {
+    // A fetch begun before a change must not answer reads made after it, here or on another instance.
+    tiers.bus?.listen((changed) => {
+      if (changed === ALL_KEYS) this.inflight.clear();
+      else for (const key of changed) this.inflight.delete(key);
+    });
+  }
 
   async getMany<T>(keys: readonly CacheKey[], spec: EntrySpec<T>, fetch: (indexes: number[]) => Promise<Fetched<T>[]>): Promise<Fetched<T>[]> {
     const { local, tracker } = this.tiers;
@@ -163,10 +169,12 @@ export class ReadThroughCache {
   }
 
   /**
-   * Forgets keys everywhere, leases included, so a fetch begun before the change cannot write after it;
-   * then tells every instance to drop its local copies (`publish` drops this one's first).
+   * Forgets keys everywhere, leases included, so a fetch begun before the change cannot write after it
+   * nor answer a later read; then tells every instance to drop its local copies and fetches in flight
+   * (`publish` drops this one's first).
    */
   async invalidate(keys: readonly CacheKey[]): Promise<void> {
+    for (const key of keys) this.inflight.delete(key.key);
     await this.attempt(() => this.store.delete(keys.flatMap((key) => [key.key, key.leaseKey])));
     const { bus } = this.tiers;
     if (bus) await this.attempt(() => bus.publish(keys.map((key) => key.key)));

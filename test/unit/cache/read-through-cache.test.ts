@@ -106,6 +106,26 @@ describe('the read-through cache', () => {
     expect(await store.getMany([key.key])).toEqual([undefined]);
   });
 
+  it('does not let a read made after an invalidation join a fetch begun before it', async () => {
+    const cache = cacheOn(new MemoryStore());
+    const key = CacheKeys.certificate(ref('a'));
+    let release: (() => void) | undefined;
+    const before = async (refs: CertificateRef[]) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return refs.map((r) => certificate(r.nativeId, 'before'));
+    };
+    const pending = read(cache, ['a'], before);
+    // Until the first fetch is under way (and so in flight for others to join).
+    while (!release) await new Promise((resolve) => setImmediate(resolve));
+    await cache.invalidate([key]);
+    const after = read(cache, ['a'], async (refs) => refs.map((r) => certificate(r.nativeId, 'after')));
+    // The later read has looked for a fetch in flight by now; only then does the earlier one end.
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    expect(((await pending)[0] as Certificate).status).toBe('before');
+    expect(((await after)[0] as Certificate).status).toBe('after');
+  });
+
   it('remembers a documented not-found, but never a transient failure', async () => {
     const cache = cacheOn(new MemoryStore());
     const notFound = new GatewayError('Certificate.NotFound', 'gone', { provider: 'ESA', httpStatus: 404 });
