@@ -3,6 +3,7 @@ import { DEMO } from '../../../src/emulator/state/demo';
 import { CertificateDocument, SitesDocument } from '../../generated/graphql';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { eventually, hearsInvalidations } from '../../helpers/memory-caches';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
 const edgeId = (nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.example, nativeId });
@@ -31,6 +32,8 @@ describe('a gateway whose Redis dies mid-test', () => {
     expect(before.data?.certificate?.commonName).toBe('static.example.com');
 
     redis.kill();
+    // Until it notices, the copy in memory is still good: nothing can have changed unheard.
+    await eventually(async () => !(await hearsInvalidations(gateway)), 'the gateway notices Redis is gone');
     await emulator.admin('DELETE', 'stats');
     const answers = [];
     for (const id of [cachedId, edgeId(DEMO.edgeCertificates.free), cachedId, edgeId(DEMO.edgeCertificates.cas)]) {
