@@ -109,14 +109,15 @@ export class ReadThroughCache {
     const stored = await this.attempt(() => this.store.getOrLease(remote.map((index) => keys[index] as CacheKey), token, this.options.leaseMs, this.now()));
     const missing: number[] = [];
     // What the read said of each key's lease, by key index.
-    const taken: Array<boolean | undefined> = new Array(keys.length);
+    // Undefined when the read itself failed: the store is not asked again for this request.
+    const taken: Array<boolean | undefined> | undefined = stored ? new Array(keys.length) : undefined;
     // A lease the read took for a key this request will not fetch (the entry decodes as fresh after
     // all, or a fetch in this process has it) is let go at once, so no other instance waits on it.
     const unused: string[] = [];
     remote.forEach((index, position) => {
       const key = keys[index] as CacheKey;
       const read = stored?.[position];
-      taken[index] = read?.leased;
+      if (taken) taken[index] = read?.leased;
       const decoded = this.decode(read?.value, spec);
       if (decoded?.fresh) {
         results[index] = decoded.slot;
@@ -140,7 +141,7 @@ export class ReadThroughCache {
       if (!running) owned.push(index);
       else {
         joined.push(running.then((slot) => void (results[index] = slot as Fetched<T>)));
-        if (taken[index]) unused.push((keys[index] as CacheKey).leaseKey);
+        if (taken?.[index]) unused.push((keys[index] as CacheKey).leaseKey);
       }
     }
     if (unused.length) void this.attempt(() => this.store.releaseLeases(unused, token));
@@ -183,7 +184,8 @@ export class ReadThroughCache {
   /**
    * Fetches the misses this request owns: those whose lease it holds (or that no store could lease)
    * here, while waiting for those another instance is fetching. `taken` is what the read said of each
-   * key's lease; a lease it did not try (or the read failed) is asked for now.
+   * key's lease; a lease it did not try is asked for now. When the read failed (`taken` undefined) the
+   * store is not asked again: this request fetches without a lease, as with no store at all.
    */
   private async load<T>(
     keys: readonly CacheKey[],
@@ -193,10 +195,10 @@ export class ReadThroughCache {
     stale: Map<number, T>,
     generation: number,
     token: string,
-    taken: ReadonlyArray<boolean | undefined>,
+    taken: ReadonlyArray<boolean | undefined> | undefined,
   ): Promise<Slots<T>> {
-    const leases = new Map(owned.map((index) => [index, taken[index]]));
-    const untried = owned.filter((index) => leases.get(index) === undefined);
+    const leases = new Map(owned.map((index) => [index, taken?.[index]]));
+    const untried = taken ? owned.filter((index) => leases.get(index) === undefined) : [];
     if (untried.length) {
       const acquired = await this.attempt(() =>
         this.store.acquireLeases(
