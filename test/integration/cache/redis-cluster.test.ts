@@ -50,8 +50,10 @@ describeWithRedis('the shared cache on a Redis Cluster (three private masters)',
   it('invalidates across instances on the cluster too, answers kept in memory included', async () => {
     const id = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate });
     const second = gateways[1] as TestGateway;
+    const before = await answerCounts(second);
     for (let i = 0; i < 3; i += 1) expect((await second.execute(CertificateDocument, { id })).data?.certificate?.status).toBe('active');
-    expect((await answerCounts(second)).hit).toBeGreaterThanOrEqual(1);
+    // In Redis since the test above read it: kept at once, then replayed twice.
+    expect((await answerCounts(second)).hit).toBe((before.hit ?? 0) + 2);
     await gateways[0]?.execute(RevokeClientCertificateDocument, { id });
     expect((await gateways[1]?.execute(CertificateDocument, { id }))?.data?.certificate?.status).toBe('revoked');
   });
