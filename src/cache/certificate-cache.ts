@@ -1,4 +1,5 @@
 import { type Certificate, type CertificateRef } from '../domain/certificate';
+import { type Change } from '../domain/certificate-reader';
 import { type GatewayError } from '../domain/errors/gateway-error';
 import { type Fetched } from '../domain/ports';
 import { type Site } from '../domain/site';
@@ -8,13 +9,6 @@ import { certificateCodec, certificateListCodec, siteCodec, siteListCodec } from
 import { type EntrySpec, type ReadThroughCache } from './read-through-cache';
 
 const NOT_FOUND = new Set(['Certificate.NotFound', 'SiteNotFound']);
-
-/** What a change touched: the certificate itself, and the lists it appears in. */
-export interface Invalidation {
-  ref?: CertificateRef;
-  siteId?: string;
-  regionId?: string;
-}
 
 /** The gateway's reads, cached: certificates, sites and the per-site and per-region lists. */
 export class CertificateCache {
@@ -54,7 +48,7 @@ export class CertificateCache {
     return this.one(CacheKeys.regionCertificates(regionId), this.certificateList, fetch);
   }
 
-  invalidate(change: Invalidation): Promise<void> {
+  invalidate(change: Change): Promise<void> {
     const keys: CacheKey[] = [];
     if (change.ref) keys.push(CacheKeys.certificate(change.ref));
     if (change.siteId) keys.push(CacheKeys.siteCertificates(change.siteId));

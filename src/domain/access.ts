@@ -34,10 +34,6 @@ export class Access {
     return !this.regions || this.regions.has(regionId);
   }
 
-  sees(ref: CertificateRef): boolean {
-    return ref.provider === 'ESA' ? this.seesSite(ref.siteId) : this.seesRegion(ref.regionId);
-  }
-
   requireSite(siteId: string): void {
     if (!this.seesSite(siteId)) throw forbidden(`This API key may not use site ${siteId}.`);
   }

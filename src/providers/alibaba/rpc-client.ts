@@ -17,7 +17,6 @@ export interface RpcClientOptions {
   timeoutMs: number;
   /** Deadline, retries, breaker and rate limit for the product; without it every call is one attempt. */
   resilience?: UpstreamResilience;
-  /** Told about every call: for metrics. */
   /** Told about every attempt, with the RequestId the cloud gave it (for metrics and access logs). */
   observe?: (action: string, outcome: 'ok' | 'error' | 'timeout' | 'unreachable', seconds: number, requestId?: string) => void;
 }
@@ -62,10 +61,6 @@ export class RpcClient {
         protocol: options.protocol,
       }),
     );
-  }
-
-  get product(): ProviderName {
-    return this.options.product;
   }
 
   call<T>(action: string, call: RpcCall): Promise<RpcAnswer<T>> {

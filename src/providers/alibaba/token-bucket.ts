@@ -8,12 +8,13 @@ export class TokenBucket {
   private tokens: number;
   private refilledAt: number;
 
-  constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst: number = ratePerSecond,
-  ) {
-    if (!(ratePerSecond > 0) || !(burst >= 1)) throw new RangeError(`A token bucket needs a rate above 0 and a burst of at least 1, not ${ratePerSecond}/${burst}.`);
-    this.tokens = burst;
+  /** Up to one second's worth of calls may go at once (the burst); then `ratePerSecond`. */
+  private readonly burst: number;
+
+  constructor(private readonly ratePerSecond: number) {
+    if (!(ratePerSecond > 0)) throw new RangeError(`A token bucket needs a rate above 0, not ${ratePerSecond}.`);
+    this.burst = Math.max(1, ratePerSecond);
+    this.tokens = this.burst;
     this.refilledAt = performance.now();
   }
 

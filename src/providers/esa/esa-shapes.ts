@@ -72,8 +72,6 @@ export interface EsaClientCertificateWire extends EsaCertificateWire {
   CACertificateId?: string;
 }
 
-export type EsaOriginClientCertificateWire = Omit<EsaClientCertificateWire, 'CACertificateId'>;
-
 /** GetCertificate, GetClientCertificate and GetSiteOriginClientCertificate all answer this envelope. */
 export interface EsaGetCertificateBody<Result> {
   SiteId?: WireId;
