@@ -66,15 +66,46 @@ export interface PerTestGateway {
  * cache starts empty, so nothing read before the reset is served. Call inside a `describe`.
  */
 export function freshGatewayPerTest(overrides: Partial<GatewayConfig> = {}): PerTestGateway {
-  const current = {} as { emulator: TestEmulator; gateway: TestGateway };
+  const cloud = gatewaysPerTest();
+  const current = {
+    get emulator() {
+      return cloud.emulator;
+    },
+    gateway: undefined as unknown as TestGateway,
+  };
+  beforeEach(async () => {
+    current.gateway = await cloud.gatewayWith(overrides);
+  });
+  return current;
+}
+
+export interface GatewaysPerTest {
+  readonly emulator: TestEmulator;
+  /** A gateway on the file's emulator with these settings, stopped when the test ends. */
+  gatewayWith(overrides?: Partial<GatewayConfig>): Promise<TestGateway>;
+}
+
+/**
+ * One emulator for the test file, reset before every test, and gateways each test starts with the
+ * settings it needs, all stopped after it. Call inside a `describe`.
+ */
+export function gatewaysPerTest(): GatewaysPerTest {
+  const started: TestGateway[] = [];
+  const current = {
+    emulator: undefined as unknown as TestEmulator,
+    gatewayWith: async (overrides: Partial<GatewayConfig> = {}) => {
+      const gateway = await startTestGateway(current.emulator, overrides);
+      started.push(gateway);
+      return gateway;
+    },
+  };
   beforeAll(async () => {
     current.emulator = await startTestEmulator();
   });
   afterAll(() => current.emulator.stop());
-  beforeEach(async () => {
-    await current.emulator.reset();
-    current.gateway = await startTestGateway(current.emulator, overrides);
+  beforeEach(() => current.emulator.reset());
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((gateway) => gateway.stop()));
   });
-  afterEach(() => current.gateway.stop());
   return current;
 }

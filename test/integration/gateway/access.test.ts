@@ -11,8 +11,8 @@ import {
   SitesDocument,
 } from '../../generated/graphql';
 import { expectNothingLeaks, onlyError, type ErrorExtensions } from '../../helpers/answers';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { type TestEmulator } from '../../helpers/emulator';
+import { gatewaysPerTest } from '../../helpers/gateway';
 
 const READER = 'reader-key-0123456789abcdef';
 const WRITER = 'writer-key-0123456789abcdef';
@@ -28,13 +28,10 @@ const gatewayError = (code: string, category: string, httpStatus: number, retrya
 const untyped = (source: string) => parse(source) as unknown as TypedDocumentNode<unknown, Record<string, unknown>>;
 
 describe("callers' keys and request limits", () => {
+  const cloud = gatewaysPerTest();
+  const { gatewayWith } = cloud;
   let emulator: TestEmulator;
-  const gateways: TestGateway[] = [];
-  const gatewayWith = async (overrides: Parameters<typeof startTestGateway>[1]) => {
-    const gateway = await startTestGateway(emulator, overrides);
-    gateways.push(gateway);
-    return gateway;
-  };
+  beforeAll(() => ({ emulator } = cloud));
   const withKeys = () =>
     gatewayWith({
       apiKeys: [
@@ -43,15 +40,6 @@ describe("callers' keys and request limits", () => {
         { key: EXAMPLE_ONLY, scopes: ['certificates:read', 'certificates:write'], sites: [DEMO.sites.example], regions: ['cn-shanghai'] },
       ],
     });
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(() => emulator.reset());
-  afterEach(async () => {
-    await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
-  });
 
   it.each([
     ['no Authorization header', {}],

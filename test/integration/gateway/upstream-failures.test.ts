@@ -8,28 +8,16 @@ import {
 } from '../../generated/graphql';
 import { expectNothingLeaks, onlyError, REQUEST_ID } from '../../helpers/answers';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { gatewaysPerTest, startTestGateway, type TestGateway } from '../../helpers/gateway';
 
 const SITE = DEMO.sites.example;
 const WRONG_SECRET = 'not-the-emulator-secret-7c41';
 
 describe('a cloud that fails', () => {
+  const cloud = gatewaysPerTest();
+  const { gatewayWith } = cloud;
   let emulator: TestEmulator;
-  const gateways: TestGateway[] = [];
-  const gatewayWith = async (overrides: Parameters<typeof startTestGateway>[1] = {}) => {
-    const gateway = await startTestGateway(emulator, overrides);
-    gateways.push(gateway);
-    return gateway;
-  };
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(() => emulator.reset());
-  afterEach(async () => {
-    await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
-  });
+  beforeAll(() => ({ emulator } = cloud));
 
   it('reports ServiceUnavailable as UPSTREAM_UNAVAILABLE, worth a retry', async () => {
     const gateway = await gatewayWith();
@@ -109,10 +97,9 @@ describe('a cloud that fails', () => {
   it('reports a cloud that cannot be reached as UPSTREAM_UNREACHABLE', async () => {
     const gone = await startTestEmulator();
     const gateway = await startTestGateway(gone);
-    gateways.push(gateway);
     await gone.stop();
 
-    const answer = await gateway.execute(SitesDocument);
+    const answer = await gateway.execute(SitesDocument).finally(() => gateway.stop());
 
     expect(onlyError(answer).extensions).toEqual({
       code: 'UPSTREAM_UNREACHABLE',

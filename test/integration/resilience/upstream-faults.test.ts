@@ -9,8 +9,8 @@ import {
   ServerCertificatesDocument,
 } from '../../generated/graphql';
 import { onlyError } from '../../helpers/answers';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { type TestEmulator } from '../../helpers/emulator';
+import { gatewaysPerTest, type TestGateway } from '../../helpers/gateway';
 
 const SITE = DEMO.sites.example;
 const REGION = 'cn-hangzhou';
@@ -20,13 +20,10 @@ const FREE = edgeId(DEMO.edgeCertificates.free);
 const ABSENT = edgeId('baba0000000000000000000000000000');
 
 describe('upstream faults', () => {
+  const cloud = gatewaysPerTest();
+  const { gatewayWith } = cloud;
   let emulator: TestEmulator;
-  const gateways: TestGateway[] = [];
-  const gatewayWith = async (overrides: Parameters<typeof startTestGateway>[1] = {}) => {
-    const gateway = await startTestGateway(emulator, overrides);
-    gateways.push(gateway);
-    return gateway;
-  };
+  beforeAll(() => ({ emulator } = cloud));
   const fault = (spec: Record<string, unknown>) => emulator.admin('POST', 'faults', spec);
   const calls = async (key: string) => (await emulator.stats())[key] ?? 0;
   /** One sample of the gateway's Prometheus text, as a scraper reads it. */
@@ -35,15 +32,6 @@ describe('upstream faults', () => {
     const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
     return line === undefined ? undefined : Number(line.slice(series.length + 1));
   };
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.stop());
-  beforeEach(() => emulator.reset());
-  afterEach(async () => {
-    await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
-  });
 
   describe('reads', () => {
     it('answers an ESA read that meets ServiceUnavailable twice, after three calls to the cloud', async () => {
