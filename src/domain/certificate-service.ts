@@ -141,7 +141,8 @@ export class CertificateService {
     }
     const created = await this.esa.createClientCertificate({ ...input, siteId, validityDays });
     await this.reader.changed({ siteId });
-    return created;
+    // Completed from its PEM like every read (the create answer has no SANs or key algorithm).
+    return { ...created, certificate: withPemFacts(created.certificate) };
   }
 
   async uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate> {

@@ -1,24 +1,21 @@
 import { daysUntilExpiry, daysUntilExpiryChangeAt, regionOf, siteOf, type Certificate } from '../../domain/certificate';
 import { encodeCertificateId } from '../../domain/global-id';
-import { withPemFacts } from '../../domain/pem-facts';
 import { type RequestClock } from '../../domain/request-clock';
 import { type CertificateType } from './certificate.type';
 import { type CertificateKind, type CertificateProvider } from './enums';
 
 /**
- * The domain certificate as the schema shows it: global id, flattened reference, the X.509 values the
- * cloud left out read from its PEM, and the expiry computed against the request's clock (which
- * hears until when that number holds).
+ * The domain certificate as the schema shows it: global id, flattened reference, and the expiry
+ * computed against the request's clock (which hears until when that number holds). The X.509 values
+ * the cloud left out were read from the PEM before (domain/pem-facts.ts): reads when they are fetched,
+ * mutation answers in the service.
  */
 export function toCertificateType(certificate: Certificate, clock: RequestClock): CertificateType {
-  // Reads are completed before they are cached (loaders/request-reader.ts); what a mutation answered
-  // directly is completed here. ESA never reports a SHA-1 fingerprint, so its presence means done.
-  const complete = certificate.certificatePem !== undefined && certificate.fingerprintSha1 === undefined ? withPemFacts(certificate) : certificate;
-  const { ref, ...rest } = complete;
+  const { ref, ...rest } = certificate;
   const siteId = siteOf(ref);
   const regionId = regionOf(ref);
-  const days = daysUntilExpiry(complete, clock.now);
-  if (days !== undefined && complete.notAfter) clock.holdsUntil(daysUntilExpiryChangeAt(complete.notAfter, days));
+  const days = daysUntilExpiry(certificate, clock.now);
+  if (days !== undefined && certificate.notAfter) clock.holdsUntil(daysUntilExpiryChangeAt(certificate.notAfter, days));
   return {
     ...rest,
     id: encodeCertificateId(ref),

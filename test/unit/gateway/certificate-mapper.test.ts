@@ -12,6 +12,8 @@ const EDGE: CertificateRef = { provider: 'ESA', kind: 'EDGE', siteId: '123456789
 const SERVER: CertificateRef = { provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' };
 
 const certificate = (fields: Partial<Certificate> = {}): Certificate => ({ ref: EDGE, subjectAlternativeNames: [], domainValidations: [], ...fields });
+/** As the gateway hands certificates to the schema: completed from their PEM first. */
+const completed = (fields: Partial<Certificate>) => withPemFacts(certificate(fields));
 const expiringIn = (ms: number, at: Date = NOW) => toCertificateType(certificate({ notAfter: new Date(NOW.getTime() + ms) }), clock(at)).daysUntilExpiry;
 
 describe('the schema certificate mapper', () => {
@@ -71,7 +73,7 @@ describe('the schema certificate mapper', () => {
     const pair = makeCertificate({ commonName: 'www.example.com', dnsNames: ['www.example.com', 'example.com'], keyType: 'rsa', organization: 'Example, Inc.', days: 90 });
     const facts = opensslFacts(pair.certificatePem);
 
-    const mapped = toCertificateType(certificate({ certificatePem: pair.certificatePem }), clock());
+    const mapped = toCertificateType(completed({ certificatePem: pair.certificatePem }), clock());
 
     expect(mapped).toMatchObject({
       commonName: 'www.example.com',
@@ -98,18 +100,18 @@ describe('the schema certificate mapper', () => {
       notAfter: new Date('2030-01-01T00:00:00Z'),
       validityDays: 7,
     };
-    expect(toCertificateType(certificate({ ...reported, certificatePem: pair.certificatePem }), clock())).toMatchObject(reported);
+    expect(toCertificateType(completed({ ...reported, certificatePem: pair.certificatePem }), clock())).toMatchObject(reported);
   });
 
   it('reads the leaf of a chain, not its issuer', () => {
     const ca = makeCertificate({ commonName: 'Test Intermediate', organization: 'Test Org' });
     const leaf = makeCertificate({ commonName: 'leaf.example.com', issuer: ca });
-    const mapped = toCertificateType(certificate({ certificatePem: leaf.certificatePem + ca.certificatePem }), clock());
+    const mapped = toCertificateType(completed({ certificatePem: leaf.certificatePem + ca.certificatePem }), clock());
     expect(mapped).toMatchObject({ commonName: 'leaf.example.com', issuerCommonName: 'Test Intermediate', fingerprintSha1: opensslFacts(leaf.certificatePem).fingerprintSha1 });
   });
 
   it('maps a certificate whose PEM does not parse as it came, without failing', () => {
-    const broken = certificate({ certificatePem: '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n', status: 'OK' });
+    const broken = completed({ certificatePem: '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n', status: 'OK' });
     const mapped = toCertificateType(broken, clock());
     expect(mapped).toMatchObject({ status: 'OK', subjectAlternativeNames: [] });
     expect(mapped).not.toHaveProperty('fingerprintSha1');
@@ -117,7 +119,7 @@ describe('the schema certificate mapper', () => {
 
   it('holds no undefined values', () => {
     const pair = makeCertificate({ commonName: 'x.example.com' });
-    for (const input of [certificate(), certificate({ certificatePem: pair.certificatePem }), certificate({ ref: SERVER, name: 'n' })]) {
+    for (const input of [certificate(), completed({ certificatePem: pair.certificatePem }), certificate({ ref: SERVER, name: 'n' })]) {
       expect(Object.entries(toCertificateType(input, clock())).filter(([, value]) => value === undefined)).toEqual([]);
     }
   });
