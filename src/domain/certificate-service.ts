@@ -29,19 +29,15 @@ export class CertificateService {
     private readonly access: Access,
   ) {}
 
-  certificate(id: string): Promise<Certificate> {
+  // Async so a refusal (a bad id, an id the caller may not see) is a rejection, never a throw; the
+  // reader's load still happens in the caller's tick, so ids asked together are batched together.
+  async certificate(id: string): Promise<Certificate> {
     return this.read(decodeCertificateId(id));
   }
 
   /** One promise per id, in order: a bad or missing id fails its own slot only. */
   certificates(ids: readonly string[]): Array<Promise<Certificate>> {
-    return ids.map((id) => {
-      try {
-        return this.read(decodeCertificateId(id));
-      } catch (error) {
-        return Promise.reject(error as Error);
-      }
-    });
+    return ids.map((id) => this.certificate(id));
   }
 
   esaCertificate(siteId: string, id: string): Promise<Certificate> {
@@ -77,12 +73,8 @@ export class CertificateService {
   }
 
   /** Every read of one certificate goes through here: refused before any call when the caller may not see it. */
-  private read(ref: CertificateRef): Promise<Certificate> {
-    try {
-      this.access.require(ref);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+  private async read(ref: CertificateRef): Promise<Certificate> {
+    this.access.require(ref);
     return this.reader.certificate(ref);
   }
 
