@@ -40,12 +40,13 @@ export class CertificateCache {
     return this.one(CacheKeys.sites(), this.siteList, fetch);
   }
 
-  siteCertificates(siteId: string, fetch: () => Promise<Certificate[]>): Promise<Certificate[]> {
-    return this.one(CacheKeys.siteCertificates(siteId), this.certificateList, fetch);
+  /** The lists of several sites in one store round trip; each miss fetched on its own (the cloud lists one site per call). */
+  siteCertificates(siteIds: readonly string[], fetch: (siteId: string) => Promise<Certificate[]>): Promise<Fetched<Certificate[]>[]> {
+    return this.lists(siteIds, CacheKeys.siteCertificates, fetch);
   }
 
-  regionCertificates(regionId: string, fetch: () => Promise<Certificate[]>): Promise<Certificate[]> {
-    return this.one(CacheKeys.regionCertificates(regionId), this.certificateList, fetch);
+  regionCertificates(regionIds: readonly string[], fetch: (regionId: string) => Promise<Certificate[]>): Promise<Fetched<Certificate[]>[]> {
+    return this.lists(regionIds, CacheKeys.regionCertificates, fetch);
   }
 
   invalidate(change: Change): Promise<void> {
@@ -54,6 +55,12 @@ export class CertificateCache {
     if (change.siteId) keys.push(CacheKeys.siteCertificates(change.siteId));
     if (change.regionId) keys.push(CacheKeys.regionCertificates(change.regionId));
     return this.cache.invalidate(keys);
+  }
+
+  private lists(ids: readonly string[], keyOf: (id: string) => CacheKey, fetch: (id: string) => Promise<Certificate[]>): Promise<Fetched<Certificate[]>[]> {
+    return this.cache.getMany(ids.map(keyOf), this.certificateList, (indexes) =>
+      Promise.all(indexes.map((index) => fetch(ids[index] as string).catch((error: unknown) => error as GatewayError))),
+    );
   }
 
   private async one<T>(key: CacheKey, spec: EntrySpec<T>, fetch: () => Promise<T>): Promise<T> {

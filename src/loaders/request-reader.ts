@@ -30,10 +30,8 @@ export class RequestReader implements CertificateReader {
       cacheKeyFn: encodeCertificateId,
     });
     this.siteById = new DataLoader<string, Site>((ids) => cache.sites(ids, (misses) => esa.getSites(misses)));
-    this.certificatesOfSite = new DataLoader((ids) => settle(ids.map((id) => cache.siteCertificates(id, () => esa.listSiteCertificates(id)))));
-    this.certificatesOfRegion = new DataLoader((regions) =>
-      settle(regions.map((region) => cache.regionCertificates(region, () => slb.describeServerCertificates(region)))),
-    );
+    this.certificatesOfSite = new DataLoader<string, Certificate[]>((ids) => cache.siteCertificates(ids, (id) => esa.listSiteCertificates(id)));
+    this.certificatesOfRegion = new DataLoader<string, Certificate[]>((regions) => cache.regionCertificates(regions, (region) => slb.describeServerCertificates(region)));
   }
 
   certificate(ref: CertificateRef): Promise<Certificate> {
@@ -87,9 +85,4 @@ export class RequestReader implements CertificateReader {
     );
     return slots;
   }
-}
-
-async function settle<T>(work: Array<Promise<T>>): Promise<Array<T | Error>> {
-  const settled = await Promise.allSettled(work);
-  return settled.map((result) => (result.status === 'fulfilled' ? result.value : (result.reason as Error)));
 }

@@ -1,6 +1,7 @@
 import { CacheKeys } from '../../../src/cache/cache-keys';
 import { SILENT_OBSERVER, type CacheObserver } from '../../../src/cache/cache-observer';
 import { CachePolicy } from '../../../src/cache/cache-policy';
+import { CertificateCache } from '../../../src/cache/certificate-cache';
 import { certificateCodec } from '../../../src/cache/certificate-codec';
 import { GuardedStore } from '../../../src/cache/guarded-store';
 import { type KeyValueStore } from '../../../src/cache/key-value-store';
@@ -71,6 +72,24 @@ describe('the read-through cache', () => {
     expect((await read(cache, ['a'], fetch))[0]).toMatchObject({ ref: { nativeId: 'a' } });
     expect(calls).toEqual(['getOrLease', 'setUnderLease', 'getOrLease']);
     expect(asked).toEqual(['a']);
+  });
+
+  it('reads the lists of several sites in one store call, and fetches only the missing ones', async () => {
+    const store = new MemoryStore();
+    const reads = jest.spyOn(store, 'getOrLease');
+    const lists = new CertificateCache(cacheOn(store), policy);
+    const listed: string[] = [];
+    const list = async (siteId: string) => {
+      listed.push(siteId);
+      if (siteId === 'gone') throw new GatewayError('SiteNotFound', 'no such site', { provider: 'ESA', httpStatus: 404 });
+      return [certificate(`of-${siteId}`)];
+    };
+    await lists.siteCertificates(['s1'], list);
+    const answers = await lists.siteCertificates(['s1', 's2', 'gone'], list);
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(listed).toEqual(['s1', 's2', 'gone']);
+    expect((answers[1] as Certificate[])[0]?.ref.nativeId).toBe('of-s2');
+    expect(answers[2]).toMatchObject({ code: 'SiteNotFound' });
   });
 
   it('joins concurrent requests for the same key in one process onto one fetch', async () => {
