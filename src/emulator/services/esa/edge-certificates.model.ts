@@ -1,10 +1,9 @@
 import { DAY_MS } from '../../pki/time-format';
-import { type EmulatorError } from '../../protocol/emulator-error';
 import { type Account } from '../../state/account';
 import { type EdgeCertificateRecord, type SiteRecord, type StoredCertificate } from '../../state/records';
 import { type ServiceEnvironment } from '../action';
 import { esaCertificateId } from '../ids';
-import { acceptUpload, UploadRejected, type UploadProblem } from '../key-pair-upload';
+import { acceptUpload, type UploadErrors } from '../key-pair-upload';
 import { EsaErrors } from './esa-errors';
 
 /** What ListCertificates documents for `Result[].Status` (REFERENCE.md 3.3), less `Issued`, which it reports as OK. */
@@ -108,7 +107,7 @@ export function setCertificate(account: Account, env: ServiceEnvironment, site: 
 }
 
 /** SetCertificate documents no codes of its own for a bad upload; InvalidParameter says which part is wrong. */
-const UPLOAD_ERRORS: Record<UploadProblem, (message: string) => EmulatorError> = {
+const UPLOAD_ERRORS: UploadErrors = {
   certificateMissing: () => EsaErrors.invalidParameter('Certificate is required for Type upload.'),
   keyMissing: () => EsaErrors.invalidParameter('PrivateKey is required for Type upload.'),
   certificateMalformed: (message) => EsaErrors.invalidParameter(`Certificate: ${message}`),
@@ -120,12 +119,7 @@ const UPLOAD_ERRORS: Record<UploadProblem, (message: string) => EmulatorError> =
 function uploadedContent(input: SetCertificateInput): CertificateContent {
   const region = input.region?.trim() ?? DEFAULT_REGION;
   if (!REGION.test(region)) throw EsaErrors.invalidParameter('Region is not a region id.');
-  try {
-    return { certificate: acceptUpload(input.certificate, input.privateKey).certificate, region };
-  } catch (error) {
-    if (error instanceof UploadRejected) throw UPLOAD_ERRORS[error.problem](error.message);
-    throw error;
-  }
+  return { certificate: acceptUpload(input.certificate, input.privateKey, UPLOAD_ERRORS), region };
 }
 
 function casContent(account: Account, input: SetCertificateInput): CertificateContent {

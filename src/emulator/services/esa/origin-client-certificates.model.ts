@@ -1,8 +1,7 @@
-import { type EmulatorError } from '../../protocol/emulator-error';
 import { type Account } from '../../state/account';
-import { type OriginClientCertificateRecord, type SiteRecord } from '../../state/records';
+import { type OriginClientCertificateRecord, type SiteRecord, type StoredCertificate } from '../../state/records';
 import { esaCertificateId } from '../ids';
-import { acceptUpload, UploadRejected, type AcceptedUpload } from '../key-pair-upload';
+import { acceptUpload, type UploadErrors } from '../key-pair-upload';
 import { EsaErrors } from './esa-errors';
 
 /** The API documents no limit on Name; a bound keeps a stray megabyte out of lists and state. */
@@ -32,17 +31,15 @@ export function uploadOriginClientCertificate(
   if (name !== undefined && name.length > MAX_NAME_LENGTH) {
     throw EsaErrors.invalidParameter(`Name must be at most ${MAX_NAME_LENGTH} characters.`);
   }
-  const upload = checkedUpload(request.certificatePem, request.privateKeyPem);
+  const certificate = acceptUpload(request.certificatePem, request.privateKeyPem, UPLOAD_ERRORS);
   // The upload doc lists Certificate.StatusError ("The status of the certificate is invalid"): an
   // expired certificate is the one status an upload can have that makes it unusable.
-  if (upload.parsed.notAfter.getTime() <= now.getTime()) {
-    throw EsaErrors.certificateStatusError(`The certificate expired at ${upload.certificate.facts.notAfter}.`);
-  }
+  if (isExpired(certificate, now)) throw EsaErrors.certificateStatusError(`The certificate expired at ${certificate.facts.notAfter}.`);
   const record: OriginClientCertificateRecord = {
     id: esaCertificateId(),
     siteId: site.id,
-    name: name ?? upload.certificate.facts.commonName,
-    certificate: upload.certificate,
+    name: name ?? certificate.facts.commonName,
+    certificate,
     createdAt: now.getTime(),
     updatedAt: now.getTime(),
   };
@@ -51,32 +48,22 @@ export function uploadOriginClientCertificate(
   return record;
 }
 
-function checkedUpload(certificatePem: string | undefined, privateKeyPem: string | undefined): AcceptedUpload {
-  try {
-    return acceptUpload(certificatePem, privateKeyPem);
-  } catch (error) {
-    if (error instanceof UploadRejected) throw rejection(error);
-    throw error;
-  }
-}
-
 /** The upload doc's error table: CertificateNotMatchPrivateKey for a foreign key, InvalidParameter otherwise. */
-function rejection(error: UploadRejected): EmulatorError {
-  switch (error.problem) {
-    case 'mismatch':
-      return EsaErrors.certificateNotMatchPrivateKey();
-    case 'certificateMissing':
-    case 'certificateMalformed':
-      return EsaErrors.invalidParameter(`Certificate: ${error.message}`);
-    case 'keyMissing':
-    case 'keyMalformed':
-    case 'keyEncrypted':
-      return EsaErrors.invalidParameter(`PrivateKey: ${error.message}`);
-  }
+const UPLOAD_ERRORS: UploadErrors = {
+  certificateMissing: (message) => EsaErrors.invalidParameter(`Certificate: ${message}`),
+  certificateMalformed: (message) => EsaErrors.invalidParameter(`Certificate: ${message}`),
+  keyMissing: (message) => EsaErrors.invalidParameter(`PrivateKey: ${message}`),
+  keyMalformed: (message) => EsaErrors.invalidParameter(`PrivateKey: ${message}`),
+  keyEncrypted: (message) => EsaErrors.invalidParameter(`PrivateKey: ${message}`),
+  mismatch: () => EsaErrors.certificateNotMatchPrivateKey(),
+};
+
+function isExpired(certificate: StoredCertificate, now: Date): boolean {
+  return Date.parse(certificate.facts.notAfter) <= now.getTime();
 }
 
 export function originClientCertificateStatus(record: OriginClientCertificateRecord, now: Date): OriginClientCertificateStatus {
-  return Date.parse(record.certificate.facts.notAfter) <= now.getTime() ? 'Expired' : 'OK';
+  return isExpired(record.certificate, now) ? 'Expired' : 'OK';
 }
 
 export function listOriginClientCertificates(account: Account, site: SiteRecord): OriginClientCertificateRecord[] {

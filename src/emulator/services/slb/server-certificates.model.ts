@@ -1,8 +1,7 @@
-import { type EmulatorError } from '../../protocol/emulator-error';
 import { type Account } from '../../state/account';
 import { type CasCertificateRecord, type ServerCertificateRecord, type StoredCertificate } from '../../state/records';
 import { slbServerCertificateId } from '../ids';
-import { acceptUpload, UploadRejected, type UploadProblem } from '../key-pair-upload';
+import { acceptUpload, type UploadErrors } from '../key-pair-upload';
 import { SlbErrors } from './slb-errors';
 
 /** The group a certificate joins when the caller names none: the demo account's default group. */
@@ -32,7 +31,7 @@ export interface DescribeFilter {
  * the UploadServerCertificate page's own error table (api-docs 003) lists only InvalidParameter for
  * a pair that fails validation.
  */
-const UPLOAD_PROBLEMS: Record<UploadProblem, () => EmulatorError> = {
+const UPLOAD_PROBLEMS: UploadErrors = {
   certificateMissing: SlbErrors.certificateOrKeyEmpty,
   keyMissing: SlbErrors.certificateOrKeyEmpty,
   certificateMalformed: SlbErrors.certificateFormat,
@@ -65,7 +64,7 @@ export function uploadServerCertificate(account: Account, request: UploadRequest
       aliCloudCertificateName: request.source.name ?? cas.name,
     };
   } else {
-    const certificate = checkedPair(request.source.certificatePem, request.source.privateKeyPem);
+    const certificate = acceptUpload(request.source.certificatePem, request.source.privateKeyPem, UPLOAD_PROBLEMS);
     record = { ...common, name: request.name ?? defaultName(certificate, id), certificate };
   }
   account.serverCertificates.set(id, record);
@@ -105,15 +104,6 @@ export function renameServerCertificate(account: Account, regionId: string, id: 
   const record = findServerCertificate(account, id, regionId);
   record.name = name;
   account.touch();
-}
-
-function checkedPair(certificatePem: string | undefined, privateKeyPem: string | undefined): StoredCertificate {
-  try {
-    return acceptUpload(certificatePem, privateKeyPem).certificate;
-  } catch (error) {
-    if (error instanceof UploadRejected) throw UPLOAD_PROBLEMS[error.problem]();
-    throw error;
-  }
 }
 
 /** A CAS certificate of the account; when the caller names its region, it must be there too. */
