@@ -1,5 +1,6 @@
 import { type CertificateKind, type CertificateRef } from './certificate';
 import { GatewayError } from './errors/gateway-error';
+import { isRegionId, isSiteId } from './validation/identifiers';
 
 /**
  * Opaque certificate ids: `crt_` + base64url of `kind:scope:nativeId`, where scope is the ESA site id
@@ -8,8 +9,6 @@ import { GatewayError } from './errors/gateway-error';
  */
 const PREFIX = 'crt_';
 const KINDS: readonly CertificateKind[] = ['EDGE', 'ORIGIN_CLIENT', 'CLIENT', 'SERVER'];
-const SITE_ID = /^\d{1,16}$/;
-const REGION_ID = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const NATIVE_ID = /^[\w.*:-]{1,128}$/;
 const MAX_ID_LENGTH = 256;
 
@@ -35,9 +34,9 @@ export function decodeCertificateId(id: string): CertificateRef {
   const nativeId = decoded.slice(second + 1);
   if (!KINDS.includes(kind) || !NATIVE_ID.test(nativeId)) throw invalid();
   if (kind === 'SERVER') {
-    if (!REGION_ID.test(scope)) throw invalid();
+    if (!isRegionId(scope)) throw invalid();
     return { provider: 'SLB', kind, regionId: scope, nativeId };
   }
-  if (!SITE_ID.test(scope)) throw invalid();
+  if (!isSiteId(scope)) throw invalid();
   return { provider: 'ESA', kind, siteId: scope, nativeId };
 }
