@@ -15,7 +15,7 @@ import { RedisStore } from './cache/redis-store';
 import { type GatewayConfig } from './config';
 import { CertificateService } from './domain/certificate-service';
 import { startEmulator, type RunningEmulator } from './emulator/emulator';
-import { RequestReader } from './loaders/request-reader';
+import { RequestLoaders } from './loaders/request-loaders';
 import { DEFAULT_RETRY, UpstreamResilience } from './providers/alibaba/resilience';
 import { RpcClient } from './providers/alibaba/rpc-client';
 import { EsaCloudProvider } from './providers/esa/esa-provider';
@@ -25,12 +25,22 @@ import { createApollo } from './server/apollo';
 import { Access } from './domain/access';
 import { ApiKeyRing } from './server/auth/api-keys';
 import { createHttpServer, type Readiness } from './server/http-server';
+import { DocumentReader } from './server/limits/document-reader';
 import { RateLimiter } from './server/limits/rate-limiter';
 import { createLogger, type Logger } from './server/logger';
 import { GatewayMetrics } from './server/metrics';
 import { currentRequestScope } from './server/request-scope';
-import { ResponseCache } from './server/response-cache';
+import { AnswerCache } from './server/answers/answer-cache';
 import { RequestClock } from './domain/request-clock';
+import { authenticate } from './server/pipeline/authenticate';
+import { checkOperations } from './server/pipeline/operations';
+import { execute } from './server/pipeline/execute';
+import { type Stage } from './server/pipeline/exchange';
+import { persistedQueries, registerPersistedQueries } from './server/pipeline/persisted-queries';
+import { rateLimit } from './server/pipeline/rate-limit';
+import { readBody } from './server/pipeline/read-body';
+import { readOperations } from './server/pipeline/read-operations';
+import { replayAnswer } from './server/pipeline/replay-answer';
 
 export interface RunningGateway {
   /** `http://host:port` */
@@ -142,15 +152,11 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     {
       bus,
       ...(config.localCacheEntries > 0 ? { local: new LocalTier(bus, { maxEntries: config.localCacheEntries, maxAgeMs: config.localCacheMaxAgeMs }) } : {}),
-      tracker: {
-        fresh: (key, freshUntil) => currentRequestScope()?.sources?.fresh(key, freshUntil),
-        unsettled: () => currentRequestScope()?.sources?.unsettled(),
-      },
     },
   );
-  const responses =
+  const answers =
     config.responseCacheBytes > 0
-      ? new ResponseCache(bus, { maxBytes: config.responseCacheBytes, maxEntryBytes: 256 * 1024, maxAgeMs: config.localCacheMaxAgeMs })
+      ? new AnswerCache(bus, { maxBytes: config.responseCacheBytes, maxEntryBytes: 256 * 1024, maxAgeMs: config.localCacheMaxAgeMs })
       : undefined;
   const cache = new CertificateCache(readThrough, policy);
 
@@ -159,22 +165,33 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     production: config.production,
     introspection: config.introspection,
     sandbox: !config.production,
-    metrics,
-    limits: config.limits,
   });
   await apollo.start();
+  const keys = config.apiKeys.length ? new ApiKeyRing(config.apiKeys) : undefined;
+  // A request to /graphql, top to bottom; each stage either answers (and the request ends) or hands it on.
+  const stages: Stage[] = [
+    readBody(config.maxBodyBytes),
+    ...(keys ? [authenticate(keys), rateLimit(new RateLimiter(cacheStore, config.rateLimitPerMinute))] : []),
+    ...(answers ? [replayAnswer(answers, metrics)] : []),
+    readOperations(config.maxBatch),
+    persistedQueries(cacheStore),
+    checkOperations({ reader: new DocumentReader(), limits: config.limits, access: (exchange) => exchange.caller?.access }),
+    execute({
+      apollo,
+      metrics,
+      ...(answers ? { answers } : {}),
+      checked: (exchange) => registerPersistedQueries(cacheStore, exchange),
+      context: async (exchange) => {
+        const access = exchange.caller?.access ?? Access.unrestricted();
+        const reader = new RequestLoaders(esa, slb, cache, exchange.recorder);
+        return { certificates: new CertificateService(reader, esa, slb, access), access, clock: new RequestClock(new Date()) };
+      },
+    }),
+  ];
   const http = createHttpServer({
-    apollo,
+    stages,
     metrics,
     logger,
-    maxBodyBytes: config.maxBodyBytes,
-    maxBatch: config.maxBatch,
-    ...(responses ? { responses } : {}),
-    ...(config.apiKeys.length ? { keys: new ApiKeyRing(config.apiKeys), rateLimiter: new RateLimiter(cacheStore, config.rateLimitPerMinute) } : {}),
-    context: async (_request, caller) => {
-      const access = caller?.access ?? Access.unrestricted();
-      return { certificates: new CertificateService(new RequestReader(esa, slb, cache), esa, slb, access), access, clock: new RequestClock(new Date()) };
-    },
     readiness: () => readiness(upstream, config.upstreamTimeoutMs, config.redisUrl ? cacheStore : undefined),
   });
   // `once` rejects on 'error' (a port in use) before 'listening'.

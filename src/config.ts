@@ -143,6 +143,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
       maxDepth: integer('QUERY_MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 2, 50),
       maxAliases: integer('QUERY_MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 0, 10_000),
       maxListArgument: integer('QUERY_MAX_IDS', DEFAULT_LIMITS.maxListArgument, 1, 100_000),
+      maxFields: integer('QUERY_MAX_FIELDS', DEFAULT_LIMITS.maxFields, 10, 1_000_000),
+      maxDirectives: integer('QUERY_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives, 0, 10_000),
     },
     maxBatch: integer('MAX_BATCH_OPERATIONS', 10, 1, 1_000),
   });

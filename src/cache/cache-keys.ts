@@ -26,6 +26,8 @@ export const CacheKeys = {
   site: (siteId: string) => keyed(`esa:${siteId}`, 'site'),
   siteCertificates: (siteId: string) => keyed(`esa:${siteId}`, 'certificates'),
   regionCertificates: (regionId: string) => keyed(`slb:${regionId}`, 'certificates'),
+  /** A persisted query's text, by the SHA-256 of that text (automatic persisted queries). */
+  persistedQuery: (sha256: string) => `${PREFIX}:apq:${sha256}`,
   /** The pub/sub channel on which instances tell each other which keys changed (invalidation-bus.ts). */
   invalidations: `${PREFIX}:invalidations`,
 };

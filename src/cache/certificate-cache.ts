@@ -6,7 +6,7 @@ import { type Site } from '../domain/site';
 import { CacheKeys, type CacheKey } from './cache-keys';
 import { type CachePolicy } from './cache-policy';
 import { certificateCodec, certificateListCodec, siteCodec, siteListCodec } from './certificate-codec';
-import { type EntrySpec, type ReadThroughCache } from './read-through-cache';
+import { type EntrySpec, type ReadThroughCache, type ReadTracker } from './read-through-cache';
 
 const NOT_FOUND = new Set(['Certificate.NotFound', 'SiteNotFound']);
 
@@ -28,25 +28,29 @@ export class CertificateCache {
     this.siteList = { codec: siteListCodec, ttlMs: () => policy.defaultTtl };
   }
 
-  certificates(refs: readonly CertificateRef[], fetch: (refs: CertificateRef[]) => Promise<Fetched<Certificate>[]>): Promise<Fetched<Certificate>[]> {
-    return this.cache.getMany(refs.map(CacheKeys.certificate), this.certificate, (indexes) => fetch(indexes.map((index) => refs[index] as CertificateRef)));
+  certificates(
+    refs: readonly CertificateRef[],
+    fetch: (refs: CertificateRef[]) => Promise<Fetched<Certificate>[]>,
+    tracker?: ReadTracker,
+  ): Promise<Fetched<Certificate>[]> {
+    return this.cache.getMany(refs.map(CacheKeys.certificate), this.certificate, (indexes) => fetch(indexes.map((index) => refs[index] as CertificateRef)), tracker);
   }
 
-  sites(ids: readonly string[], fetch: (ids: string[]) => Promise<Fetched<Site>[]>): Promise<Fetched<Site>[]> {
-    return this.cache.getMany(ids.map(CacheKeys.site), this.site, (indexes) => fetch(indexes.map((index) => ids[index] as string)));
+  sites(ids: readonly string[], fetch: (ids: string[]) => Promise<Fetched<Site>[]>, tracker?: ReadTracker): Promise<Fetched<Site>[]> {
+    return this.cache.getMany(ids.map(CacheKeys.site), this.site, (indexes) => fetch(indexes.map((index) => ids[index] as string)), tracker);
   }
 
-  allSites(fetch: () => Promise<Site[]>): Promise<Site[]> {
-    return this.one(CacheKeys.sites(), this.siteList, fetch);
+  allSites(fetch: () => Promise<Site[]>, tracker?: ReadTracker): Promise<Site[]> {
+    return this.one(CacheKeys.sites(), this.siteList, fetch, tracker);
   }
 
   /** The lists of several sites in one store round trip; each miss fetched on its own (the cloud lists one site per call). */
-  siteCertificates(siteIds: readonly string[], fetch: (siteId: string) => Promise<Certificate[]>): Promise<Fetched<Certificate[]>[]> {
-    return this.lists(siteIds, CacheKeys.siteCertificates, fetch);
+  siteCertificates(siteIds: readonly string[], fetch: (siteId: string) => Promise<Certificate[]>, tracker?: ReadTracker): Promise<Fetched<Certificate[]>[]> {
+    return this.lists(siteIds, CacheKeys.siteCertificates, fetch, tracker);
   }
 
-  regionCertificates(regionIds: readonly string[], fetch: (regionId: string) => Promise<Certificate[]>): Promise<Fetched<Certificate[]>[]> {
-    return this.lists(regionIds, CacheKeys.regionCertificates, fetch);
+  regionCertificates(regionIds: readonly string[], fetch: (regionId: string) => Promise<Certificate[]>, tracker?: ReadTracker): Promise<Fetched<Certificate[]>[]> {
+    return this.lists(regionIds, CacheKeys.regionCertificates, fetch, tracker);
   }
 
   invalidate(change: Change): Promise<void> {
@@ -57,20 +61,33 @@ export class CertificateCache {
     return this.cache.invalidate(keys);
   }
 
-  private lists(ids: readonly string[], keyOf: (id: string) => CacheKey, fetch: (id: string) => Promise<Certificate[]>): Promise<Fetched<Certificate[]>[]> {
-    return this.cache.getMany(ids.map(keyOf), this.certificateList, (indexes) =>
-      Promise.all(indexes.map((index) => fetch(ids[index] as string).catch((error: unknown) => error as GatewayError))),
+  private lists(
+    ids: readonly string[],
+    keyOf: (id: string) => CacheKey,
+    fetch: (id: string) => Promise<Certificate[]>,
+    tracker: ReadTracker | undefined,
+  ): Promise<Fetched<Certificate[]>[]> {
+    return this.cache.getMany(
+      ids.map(keyOf),
+      this.certificateList,
+      (indexes) => Promise.all(indexes.map((index) => fetch(ids[index] as string).catch((error: unknown) => error as GatewayError))),
+      tracker,
     );
   }
 
-  private async one<T>(key: CacheKey, spec: EntrySpec<T>, fetch: () => Promise<T>): Promise<T> {
-    const [slot] = await this.cache.getMany([key], spec, async () => {
-      try {
-        return [await fetch()];
-      } catch (error) {
-        return [error as GatewayError];
-      }
-    });
+  private async one<T>(key: CacheKey, spec: EntrySpec<T>, fetch: () => Promise<T>, tracker: ReadTracker | undefined): Promise<T> {
+    const [slot] = await this.cache.getMany(
+      [key],
+      spec,
+      async () => {
+        try {
+          return [await fetch()];
+        } catch (error) {
+          return [error as GatewayError];
+        }
+      },
+      tracker,
+    );
     if (slot instanceof Error) throw slot;
     return slot as T;
   }

@@ -50,6 +50,10 @@ export class GuardedStore {
     return this.guard('acquireLeases', () => this.store.acquireLeases(leaseKeys, token, ttlMs));
   }
 
+  set(key: string, value: string, ttlMs: number): Promise<void> {
+    return this.guard('set', () => this.store.set(key, value, ttlMs));
+  }
+
   delete(keys: readonly string[]): Promise<void> {
     return this.guard('delete', () => this.store.delete(keys));
   }

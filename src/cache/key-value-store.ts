@@ -23,6 +23,8 @@ export interface KeyValueStore {
   releaseLeases(leaseKeys: readonly string[], token: string): Promise<void>;
   /** Takes each lease that is free (SET NX PX); true where taken. */
   acquireLeases(leaseKeys: readonly string[], token: string, ttlMs: number): Promise<boolean[]>;
+  /** Writes one value that expires after `ttlMs`, whatever was there. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
   /** Adds `by` to a counter that expires `ttlMs` after it was created; returns the new count. */
   increment(key: string, ttlMs: number, by: number): Promise<number>;

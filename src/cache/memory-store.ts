@@ -47,6 +47,10 @@ export class MemoryStore implements KeyValueStore {
     return leaseKeys.map((leaseKey) => this.takeLease(leaseKey, token, ttlMs));
   }
 
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.write(key, value, ttlMs);
+  }
+
   async delete(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.entries.delete(key);
   }

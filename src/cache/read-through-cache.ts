@@ -40,8 +40,9 @@ interface Decoded<T> {
 }
 
 /**
- * Hears what each read was answered from, in the request that made it: the response cache keeps an
- * answer only when every key in it came from a fresh copy, and only until the first of them expires.
+ * Hears what each read was answered from, passed with the read by the request that makes it: the
+ * answer cache keeps an answer only when every key in it came from a fresh copy, and only until the
+ * first of them expires.
  */
 export interface ReadTracker {
   fresh(key: string, freshUntil: number): void;
@@ -54,7 +55,6 @@ export interface ReadThroughTiers {
   local?: LocalTier;
   /** Tells every instance (this one first) which keys changed. */
   bus?: InvalidationBus;
-  tracker?: ReadTracker;
 }
 
 type Slots<T> = Map<number, Fetched<T>>;
@@ -86,8 +86,13 @@ export class ReadThroughCache {
     });
   }
 
-  async getMany<T>(keys: readonly CacheKey[], spec: EntrySpec<T>, fetch: (indexes: number[]) => Promise<Fetched<T>[]>): Promise<Fetched<T>[]> {
-    const { local, tracker } = this.tiers;
+  async getMany<T>(
+    keys: readonly CacheKey[],
+    spec: EntrySpec<T>,
+    fetch: (indexes: number[]) => Promise<Fetched<T>[]>,
+    tracker?: ReadTracker,
+  ): Promise<Fetched<T>[]> {
+    const { local } = this.tiers;
     const generation = local?.generation ?? 0;
     const results: Fetched<T>[] = new Array(keys.length);
     const remote: number[] = [];

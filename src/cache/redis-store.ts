@@ -171,6 +171,10 @@ export class RedisStore implements KeyValueStore {
     return results;
   }
 
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.client.set(key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     await Promise.all(this.bySlot(keys).map((indexes) => this.client.del(...indexes.map((index) => keys[index] as string))));

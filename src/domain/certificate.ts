@@ -1,5 +1,7 @@
 /** The unified certificate every provider maps to: plain data, no GraphQL, no cloud SDK types. */
 
+import { type Timed } from './request-clock';
+
 export type ProviderName = 'ESA' | 'SLB';
 
 /** ESA site (edge) certificate, ESA origin mTLS client certificate, ESA-CA client certificate, SLB server certificate. */
@@ -70,4 +72,10 @@ export function daysUntilExpiry(certificate: Pick<Certificate, 'notAfter'>, now:
 /** When `daysUntilExpiry` next changes: `days` stays right while notAfter - t >= days whole days. */
 export function daysUntilExpiryChangeAt(notAfter: Date, days: number): number {
   return notAfter.getTime() - days * DAY_MS + 1;
+}
+
+/** Days until expiry at `now`, with the moment that count changes (for RequestClock.read). */
+export function expiryCountdown(certificate: Pick<Certificate, 'notAfter'>, now: Date): Timed<number | undefined> {
+  const days = daysUntilExpiry(certificate, now);
+  return days === undefined || !certificate.notAfter ? { value: days } : { value: days, changesAt: daysUntilExpiryChangeAt(certificate.notAfter, days) };
 }

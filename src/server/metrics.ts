@@ -1,14 +1,17 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { type CacheObserver } from '../cache/cache-observer';
 
+/** Distinct operation names that get series of their own; the rest share `other`. */
+export const OPERATION_LABELS = 200;
+
 export type UpstreamOutcome = 'ok' | 'error' | 'timeout' | 'unreachable';
 
 /** The gateway's Prometheus metrics, one registry per process (so tests may run several gateways). */
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly requests: Histogram<'operation' | 'outcome'>;
-  /** Labelled children by outcome and operation, so an observation does not hash its labels again. */
-  private readonly requestChildren = new Map<string, Histogram.Internal<'operation' | 'outcome'>>();
+  /** Labelled children by operation label, so an observation does not hash its labels again. */
+  private readonly requestChildren = new Map<string, Record<'ok' | 'error', Histogram.Internal<'operation' | 'outcome'>>>();
   private readonly upstreamCalls: Counter<'product' | 'action' | 'outcome'>;
   private readonly upstreamLatency: Histogram<'product' | 'action'>;
   private readonly cacheLookups: Counter<'result'>;
@@ -16,7 +19,7 @@ export class GatewayMetrics {
   private readonly cacheBreaker: Gauge;
   private readonly upstreamBreaker: Gauge<'product'>;
   private readonly upstreamRetries: Counter<'product' | 'action'>;
-  private readonly responseCacheChildren: Record<'hit' | 'miss' | 'kept', Counter.Internal>;
+  private readonly answerCacheChildren: Record<'hit' | 'miss' | 'kept', Counter.Internal>;
   private readonly localCacheLive: Gauge;
 
   constructor() {
@@ -76,7 +79,7 @@ export class GatewayMetrics {
       labelNames: ['result'],
       registers: [this.registry],
     });
-    this.responseCacheChildren = {
+    this.answerCacheChildren = {
       hit: responseCacheLookups.labels({ result: 'hit' }),
       miss: responseCacheLookups.labels({ result: 'miss' }),
       kept: responseCacheLookups.labels({ result: 'kept' }),
@@ -89,8 +92,8 @@ export class GatewayMetrics {
   }
 
   /** A whole answer served from the response cache (hit), executed (miss), or executed and kept (kept). */
-  responseCache(result: 'hit' | 'miss' | 'kept'): void {
-    this.responseCacheChildren[result].inc();
+  answerCache(result: 'hit' | 'miss' | 'kept'): void {
+    this.answerCacheChildren[result].inc();
   }
 
   /** Whether this instance hears invalidations, and so keeps copies in memory. */
@@ -116,15 +119,21 @@ export class GatewayMetrics {
     };
   }
 
+  /**
+   * Operation names come from callers: the first OPERATION_LABELS distinct names get a series each,
+   * every later one is counted under `other`, so no caller can grow /metrics without bound.
+   */
   observeRequest(operation: string, outcome: 'ok' | 'error', seconds: number): void {
-    const key = `${outcome}:${operation}`;
-    let child = this.requestChildren.get(key);
-    if (!child) {
-      // Operation names come from callers: past a bound, new ones are observed without being remembered.
-      child = this.requests.labels({ operation, outcome });
-      if (this.requestChildren.size < 1_000) this.requestChildren.set(key, child);
+    let children = this.requestChildren.get(operation);
+    if (!children) {
+      const label = this.requestChildren.size < OPERATION_LABELS ? operation : 'other';
+      children = this.requestChildren.get(label);
+      if (!children) {
+        children = { ok: this.requests.labels({ operation: label, outcome: 'ok' }), error: this.requests.labels({ operation: label, outcome: 'error' }) };
+        this.requestChildren.set(label, children);
+      }
     }
-    child.observe(seconds);
+    children[outcome].observe(seconds);
   }
 
   upstreamBreakerOpen(product: string, open: boolean): void {

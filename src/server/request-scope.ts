@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type AnswerSources } from './response-cache';
 
 export interface UpstreamCall {
   product: string;
@@ -10,13 +9,13 @@ export interface UpstreamCall {
 }
 
 /**
- * What belongs to one HTTP request wherever its work runs: its id, the cloud calls it made, and, when
- * its answer may be kept for reuse, what that answer is made from.
+ * What telemetry needs of the HTTP request a piece of work belongs to: its id and the list its cloud
+ * calls are written to, for its access-log line. Only telemetry travels this way (the RPC client is
+ * shared by every request and knows none of them); what decides an answer is passed explicitly.
  */
 export interface RequestScope {
   requestId: string;
   upstream: UpstreamCall[];
-  sources?: AnswerSources;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

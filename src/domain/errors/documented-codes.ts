@@ -76,6 +76,16 @@ export const GATEWAY_CODES = [
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_UNREACHABLE',
   'INTERNAL_SERVER_ERROR',
+  // HTTP-level refusals, with the codes Apollo Server and Node give the same situations.
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+  'METHOD_NOT_ALLOWED',
+  'NOT_FOUND',
+  'REQUEST_TIMEOUT',
+  'PAYLOAD_TOO_LARGE',
+  'REQUEST_HEADER_FIELDS_TOO_LARGE',
 ] as const;
 
 export type ErrorCode =

@@ -108,6 +108,16 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   UPSTREAM_TIMEOUT: spec('GATEWAY', 'UPSTREAM_UNAVAILABLE', 504, 'The cloud API did not answer in time.', true),
   UPSTREAM_UNREACHABLE: spec('GATEWAY', 'UPSTREAM_UNAVAILABLE', 502, 'The cloud API could not be reached.', true),
   INTERNAL_SERVER_ERROR: spec('GATEWAY', 'INTERNAL_SERVER_ERROR', 500, 'Internal server error.'),
+  BAD_REQUEST: spec('GATEWAY', 'BAD_USER_INPUT', 400, 'The request is not a GraphQL request.'),
+  GRAPHQL_PARSE_FAILED: spec('GATEWAY', 'BAD_USER_INPUT', 400, 'The document does not parse.'),
+  // Automatic persisted queries: the client sends the query with its hash again (Apollo's protocol).
+  PERSISTED_QUERY_NOT_FOUND: spec('GATEWAY', 'BAD_USER_INPUT', 400, 'PersistedQueryNotFound'),
+  OPERATION_RESOLUTION_FAILURE: spec('GATEWAY', 'BAD_USER_INPUT', 400, 'The operation to run cannot be told from the request.'),
+  METHOD_NOT_ALLOWED: spec('GATEWAY', 'BAD_USER_INPUT', 405, 'Mutations are sent with POST.'),
+  NOT_FOUND: spec('GATEWAY', 'NOT_FOUND', 404, 'There is nothing at this path.'),
+  REQUEST_TIMEOUT: spec('GATEWAY', 'BAD_USER_INPUT', 408, 'The request was not received in time.'),
+  PAYLOAD_TOO_LARGE: spec('GATEWAY', 'BAD_USER_INPUT', 413, 'The request body is too large.'),
+  REQUEST_HEADER_FIELDS_TOO_LARGE: spec('GATEWAY', 'BAD_USER_INPUT', 431, 'The request line or headers are too large.'),
 };
 
 export function isKnownCode(code: string): code is ErrorCode {

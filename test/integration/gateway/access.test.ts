@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '../../../src/server/limits/operation-cost';
 import { type TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { encodeCertificateId } from '../../../src/domain/global-id';
@@ -113,7 +114,7 @@ describe("callers' keys and request limits", () => {
     ['a selection nested too deep', { maxDepth: 2 }, untyped('{ site(id: "1234567890123") { certificates { domainValidations { id } } } }'), {}],
     ['an operation over the cost limit', { maxCost: 10 }, untyped('{ sites { certificates { id } } }'), {}],
   ] as const)('refuses %s as GRAPHQL_VALIDATION_FAILED, before any upstream call', async (_name, limit, document, variables) => {
-    const gateway = await gatewayWith({ limits: { maxCost: 25_000, maxDepth: 8, maxAliases: 50, maxListArgument: 1_000, ...limit } });
+    const gateway = await gatewayWith({ limits: { ...DEFAULT_LIMITS, ...limit } });
 
     const answer = await gateway.execute(document as TypedDocumentNode<unknown, Record<string, unknown>>, variables);
 

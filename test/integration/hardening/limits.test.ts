@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { parseConfig } from '../../../src/config';
-import { MAX_DOCUMENT_TOKENS } from '../../../src/server/apollo';
+import { MAX_DOCUMENT_TOKENS } from '../../../src/server/limits/document-reader';
 import { CertificatesDocument, SchemaQueryTypeDocument } from '../../generated/graphql';
 import { onlyError, type ErrorExtensions } from '../../helpers/answers';
 import { bearer, gatewayError, productionSettings, send, untyped } from '../../helpers/callers';
@@ -66,12 +66,12 @@ describe('a production gateway bounds every request before any upstream work', (
       expect(answer.json.errors?.map((error) => error.extensions)).toEqual([REFUSED_OPERATION]);
     });
 
-    it('refuses an operation nested deeper than the default limit of 8, and runs one exactly 8 deep', async () => {
-      const deep = await withIntrospection.execute(untyped(introspectionNested(9)), {}, bearer(KEY));
-      const limit = await withIntrospection.execute(untyped(introspectionNested(8)), {}, bearer(KEY));
+    it('refuses introspection nested deeper than its limit of 20, and runs one exactly 20 deep', async () => {
+      const deep = await withIntrospection.execute(untyped(introspectionNested(21)), {}, bearer(KEY));
+      const limit = await withIntrospection.execute(untyped(introspectionNested(20)), {}, bearer(KEY));
 
       expect(onlyError(deep).extensions).toEqual(REFUSED_OPERATION);
-      expect(onlyError(deep).message).toContain('9 levels deep');
+      expect(onlyError(deep).message).toContain('introspects 21 levels deep');
       expect(limit.errors).toBeUndefined();
       expect(limit.data).toEqual({ __schema: { types: expect.any(Array) } });
     });

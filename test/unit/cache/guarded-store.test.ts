@@ -18,6 +18,7 @@ function controllableStore() {
     acquireLeases: (keys) => answer(keys.map(() => true)),
     releaseLeases: () => answer(undefined),
     increment: () => answer(1),
+    set: () => answer(undefined),
     delete: () => answer(undefined),
     ping: () => answer(undefined),
     ready: async () => state.healthy,

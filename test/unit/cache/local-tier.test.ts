@@ -40,7 +40,7 @@ function setup(options: { maxEntries?: number; maxAgeMs?: number } = {}) {
   const seen: string[] = [];
   const tracker: ReadTracker = { fresh: (k, until) => seen.push(`fresh ${k} ${until - now}`), unsettled: () => seen.push('unsettled') };
   const guard = new GuardedStore(store, { timeoutMs: 200, failureThreshold: 3, openMs: 1_000 }, SILENT_OBSERVER, clock);
-  const cache = new ReadThroughCache(guard, policy, SILENT_OBSERVER, { leaseMs: 2_000, waitMs: 1_000, pollMs: 5 }, clock, { local, bus, tracker });
+  const cache = new ReadThroughCache(guard, policy, SILENT_OBSERVER, { leaseMs: 2_000, waitMs: 1_000, pollMs: 5 }, clock, { local, bus });
   const fetched: string[] = [];
   let release: (() => void) | undefined;
   const read = async (ids: string[], status = 'OK', hold = false) => {
@@ -48,7 +48,7 @@ function setup(options: { maxEntries?: number; maxAgeMs?: number } = {}) {
       fetched.push(...indexes.map((index) => ids[index] as string));
       if (hold) await new Promise<void>((resolve) => (release = resolve));
       return indexes.map((index) => ({ ref: ref(ids[index] as string), status, subjectAlternativeNames: [], domainValidations: [] }));
-    });
+    }, tracker);
     await writesLanded();
     return slots;
   };

@@ -181,6 +181,7 @@ describe('the read-through cache', () => {
       acquireLeases: () => Promise.reject(new Error('connection refused')),
       releaseLeases: () => Promise.reject(new Error('connection refused')),
       increment: () => Promise.reject(new Error('connection refused')),
+      set: () => Promise.reject(new Error('connection refused')),
       delete: () => Promise.reject(new Error('connection refused')),
       ping: () => Promise.reject(new Error('connection refused')),
       ready: async () => false,

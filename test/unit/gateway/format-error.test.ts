@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { GatewayError } from '../../../src/domain/errors/gateway-error';
-import { formatError, redactPem } from '../../../src/server/format-error';
+import { redactPem } from '../../../src/domain/redaction';
+import { formatError } from '../../../src/server/errors/format-error';
 import { makeCertificate } from '../../helpers/openssl';
 
 /** An error as Apollo hands it to formatError: the GraphQL error a resolver's throw became, and its JSON. */

@@ -1,7 +1,7 @@
-import { ALL_KEYS, type InvalidationBus } from '../cache/invalidation-bus';
-import { type ReadTracker } from '../cache/read-through-cache';
+import { ALL_KEYS, type InvalidationBus } from '../../cache/invalidation-bus';
+import { AnswerRecorder } from './answer-recorder';
 
-export interface ResponseCacheOptions {
+export interface AnswerCacheOptions {
   /** Bytes of answers kept at most (bodies and keys); the least recently used go first. 0 turns it off. */
   maxBytes: number;
   /** Larger answers, or request bodies, are never kept. */
@@ -16,41 +16,6 @@ export interface StoredAnswer {
   /** The encoded bytes, written as they are. */
   body: Buffer;
   operationName: string;
-}
-
-/**
- * What one request's answer was made from, filled in while it runs: the cached keys it read and until
- * when each was fresh (from the read-through cache), whether anything came from elsewhere (a fetch, a
- * stale copy), and, from Apollo, whether it was a query answered without errors and until when its
- * time-dependent values hold.
- */
-export class AnswerSources implements ReadTracker {
-  readonly keys = new Set<string>();
-  private freshUntil = Infinity;
-  private settled = true;
-  private answer?: { operationName: string; validUntil: number };
-
-  constructor(readonly generation: number) {}
-
-  fresh(key: string, freshUntil: number): void {
-    this.keys.add(key);
-    if (freshUntil < this.freshUntil) this.freshUntil = freshUntil;
-  }
-
-  unsettled(): void {
-    this.settled = false;
-  }
-
-  /** A query answered without errors, whose computed values hold until `validUntil`. */
-  answeredQuery(operationName: string, validUntil: number): void {
-    this.answer = { operationName, validUntil };
-  }
-
-  /** Until when the answer may be served again; undefined when it may not be kept at all. */
-  reusableUntil(): { operationName: string; until: number } | undefined {
-    if (!this.settled || !this.answer) return undefined;
-    return { operationName: this.answer.operationName, until: Math.min(this.freshUntil, this.answer.validUntil) };
-  }
 }
 
 interface Entry {
@@ -70,7 +35,7 @@ interface Entry {
  * in it would change, and is dropped, on every instance, as soon as any of those entries is
  * invalidated. Only while the invalidation bus is live, as for the local tier. Bounded in bytes.
  */
-export class ResponseCache {
+export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
   /** Cache key -> the answers that read it. */
   private readonly dependents = new Map<string, Set<string>>();
@@ -78,7 +43,7 @@ export class ResponseCache {
 
   constructor(
     private readonly bus: InvalidationBus,
-    private readonly options: ResponseCacheOptions,
+    private readonly options: AnswerCacheOptions,
     private readonly now: () => number = Date.now,
   ) {
     bus.listen((keys) => {
@@ -93,7 +58,8 @@ export class ResponseCache {
     return `${caller}\n${contentType}\n${accept}\n${body.toString('latin1')}`;
   }
 
-  get(key: string): StoredAnswer | undefined {
+  /** The answer kept for this key, if it is still good. */
+  lookup(key: string): StoredAnswer | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now() || !this.bus.live) {
@@ -104,22 +70,25 @@ export class ResponseCache {
     return entry.answer;
   }
 
-  /** Starts tracking a request that may be kept. */
-  begin(): AnswerSources {
-    return new AnswerSources(this.bus.generation);
+  /** Starts listening to what a request that may be kept reads. */
+  recorder(): AnswerRecorder {
+    return new AnswerRecorder(this.bus.generation);
   }
 
-  /** Keeps an answer if what it was made from allows it and nothing was invalidated while it ran. */
-  keep(key: string, sources: AnswerSources, answer: Omit<StoredAnswer, 'operationName'>): boolean {
-    const reusable = sources.reusableUntil();
-    if (!reusable || !this.bus.live || sources.generation !== this.bus.generation) return false;
+  /**
+   * Keeps a query's answer if what it was made from allows it and nothing was invalidated while it
+   * ran; `validUntil` is when its first time-dependent value changes (the request's clock says).
+   */
+  record(key: string, recorder: AnswerRecorder, validUntil: number, answer: StoredAnswer): boolean {
+    const until = recorder.reusableUntil(validUntil);
+    if (until === undefined || !this.bus.live || recorder.generation !== this.bus.generation) return false;
     const now = this.now();
-    const expiresAt = Math.min(reusable.until, now + this.options.maxAgeMs);
+    const expiresAt = Math.min(until, now + this.options.maxAgeMs);
     if (expiresAt <= now || answer.body.length > this.options.maxEntryBytes) return false;
     const bytes = key.length + answer.body.length;
     this.remove(key);
-    const keys = [...sources.keys];
-    this.entries.set(key, { answer: { ...answer, operationName: reusable.operationName }, expiresAt, keys, bytes, used: false });
+    const keys = [...recorder.keys];
+    this.entries.set(key, { answer, expiresAt, keys, bytes, used: false });
     this.bytes += bytes;
     for (const dependency of keys) {
       const set = this.dependents.get(dependency);

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { type CertificateCache } from '../cache/certificate-cache';
+import { type ReadTracker } from '../cache/read-through-cache';
 import { type Certificate, type CertificateRef } from '../domain/certificate';
 import { type Change, type CertificateReader } from '../domain/certificate-reader';
 import { encodeCertificateId } from '../domain/global-id';
@@ -14,24 +15,29 @@ import { type Site } from '../domain/site';
  * Batch functions keep DataLoader's contract: one result per key, in key order, an Error in the slot
  * of a key that failed.
  */
-export class RequestReader implements CertificateReader {
+export class RequestLoaders implements CertificateReader {
   private readonly certificates: DataLoader<CertificateRef, Certificate, string>;
   private readonly siteById: DataLoader<string, Site>;
   private readonly certificatesOfSite: DataLoader<string, Certificate[]>;
   private readonly certificatesOfRegion: DataLoader<string, Certificate[]>;
   private allSites?: Promise<Site[]>;
 
+  /** `tracker` hears what each read was answered from, when the request's answer may be kept. */
   constructor(
     private readonly esa: EsaProvider,
     private readonly slb: SlbProvider,
     private readonly cache: CertificateCache,
+    private readonly tracker?: ReadTracker,
   ) {
-    this.certificates = new DataLoader<CertificateRef, Certificate, string>((refs) => cache.certificates(refs, (misses) => this.fetchCertificates(misses)), {
-      cacheKeyFn: encodeCertificateId,
-    });
-    this.siteById = new DataLoader<string, Site>((ids) => cache.sites(ids, (misses) => esa.getSites(misses)));
-    this.certificatesOfSite = new DataLoader<string, Certificate[]>((ids) => cache.siteCertificates(ids, (id) => esa.listSiteCertificates(id)));
-    this.certificatesOfRegion = new DataLoader<string, Certificate[]>((regions) => cache.regionCertificates(regions, (region) => slb.describeServerCertificates(region)));
+    this.certificates = new DataLoader<CertificateRef, Certificate, string>(
+      (refs) => cache.certificates(refs, (misses) => this.fetchCertificates(misses), tracker),
+      { cacheKeyFn: encodeCertificateId },
+    );
+    this.siteById = new DataLoader<string, Site>((ids) => cache.sites(ids, (misses) => esa.getSites(misses), tracker));
+    this.certificatesOfSite = new DataLoader<string, Certificate[]>((ids) => cache.siteCertificates(ids, (id) => esa.listSiteCertificates(id), tracker));
+    this.certificatesOfRegion = new DataLoader<string, Certificate[]>((regions) =>
+      cache.regionCertificates(regions, (region) => slb.describeServerCertificates(region), tracker),
+    );
   }
 
   certificate(ref: CertificateRef): Promise<Certificate> {
@@ -39,7 +45,7 @@ export class RequestReader implements CertificateReader {
   }
 
   sites(): Promise<Site[]> {
-    this.allSites ??= this.cache.allSites(() => this.esa.listSites()).then((sites) => {
+    this.allSites ??= this.cache.allSites(() => this.esa.listSites(), this.tracker).then((sites) => {
       for (const site of sites) this.siteById.prime(site.id, site);
       return sites;
     });

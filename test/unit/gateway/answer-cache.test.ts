@@ -1,48 +1,47 @@
-import { ResponseCache, type StoredAnswer } from '../../../src/server/response-cache';
+import { AnswerCache, type StoredAnswer } from '../../../src/server/answers/answer-cache';
 import { SwitchableBus } from '../../helpers/switchable-bus';
 
 const START = Date.parse('2026-01-01T00:00:00Z');
 const body = (text: string) => Buffer.from(JSON.stringify({ data: { text } }));
-const answerOf = (text: string): Omit<StoredAnswer, 'operationName'> => ({ status: 200, headers: [['content-type', 'application/json']], body: body(text) });
+const answerOf = (text: string): StoredAnswer => ({ status: 200, headers: [['content-type', 'application/json']], body: body(text), operationName: 'Certificate' });
 
 function setup(options: Partial<{ maxBytes: number; maxEntryBytes: number; maxAgeMs: number }> = {}) {
   let now = START;
   const bus = new SwitchableBus();
-  const cache = new ResponseCache(bus, { maxBytes: 1_000_000, maxEntryBytes: 10_000, maxAgeMs: 60_000, ...options }, () => now);
+  const cache = new AnswerCache(bus, { maxBytes: 1_000_000, maxEntryBytes: 10_000, maxAgeMs: 60_000, ...options }, () => now);
   /** Runs one request that read `reads` (key -> fresh for ms) and answered a query whose values hold for `holdsMs`. */
   const answer = (key: string, reads: Record<string, number>, text = key, holdsMs = Infinity) => {
-    const sources = cache.begin();
-    for (const [read, freshMs] of Object.entries(reads)) sources.fresh(read, now + freshMs);
-    sources.answeredQuery('Certificate', now + holdsMs);
-    return { sources, keep: () => cache.keep(key, sources, answerOf(text)) };
+    const recorder = cache.recorder();
+    for (const [read, freshMs] of Object.entries(reads)) recorder.fresh(read, now + freshMs);
+    return { recorder, keep: () => cache.record(key, recorder, now + holdsMs, answerOf(text)) };
   };
   return { bus, cache, answer, advance: (ms: number) => (now += ms) };
 }
 
-describe('the response cache', () => {
+describe('the answer cache', () => {
   it('replays a kept answer until the first entry it was made from stops being fresh', () => {
     const { cache, answer, advance } = setup();
     expect(answer('q', { a: 5_000, b: 60_000 }).keep()).toBe(true);
-    expect(cache.get('q')?.body).toEqual(body('q'));
-    expect(cache.get('q')?.operationName).toBe('Certificate');
+    expect(cache.lookup('q')?.body).toEqual(body('q'));
+    expect(cache.lookup('q')?.operationName).toBe('Certificate');
     advance(4_999);
-    expect(cache.get('q')).toBeDefined();
+    expect(cache.lookup('q')).toBeDefined();
     advance(1);
-    expect(cache.get('q')).toBeUndefined();
+    expect(cache.lookup('q')).toBeUndefined();
   });
 
   it('replays it no longer than a time-dependent value in it holds, nor than the longest age', () => {
     const timed = setup();
     timed.answer('q', { a: 60_000 }, 'q', 1_000).keep();
     timed.advance(1_000);
-    expect(timed.cache.get('q')).toBeUndefined();
+    expect(timed.cache.lookup('q')).toBeUndefined();
 
     const capped = setup({ maxAgeMs: 2_000 });
     capped.answer('q', {}).keep();
     capped.advance(1_999);
-    expect(capped.cache.get('q')).toBeDefined();
+    expect(capped.cache.lookup('q')).toBeDefined();
     capped.advance(1);
-    expect(capped.cache.get('q')).toBeUndefined();
+    expect(capped.cache.lookup('q')).toBeUndefined();
   });
 
   it('drops exactly the answers that read an invalidated key', () => {
@@ -51,19 +50,15 @@ describe('the response cache', () => {
     answer('reads a and b', { a: 60_000, b: 60_000 }).keep();
     answer('reads b', { b: 60_000 }).keep();
     bus.receive(['a']);
-    expect(['reads a', 'reads a and b', 'reads b'].map((key) => cache.get(key) !== undefined)).toEqual([false, false, true]);
+    expect(['reads a', 'reads a and b', 'reads b'].map((key) => cache.lookup(key) !== undefined)).toEqual([false, false, true]);
     expect(cache.size.entries).toBe(1);
   });
 
-  it('keeps nothing that had to be fetched, was not an error-free query, or ran across an invalidation', () => {
+  it('keeps nothing that had to be fetched, or that ran across an invalidation', () => {
     const { bus, cache, answer } = setup();
     const fetched = answer('fetched', { a: 60_000 });
-    fetched.sources.unsettled();
+    fetched.recorder.unsettled();
     expect(fetched.keep()).toBe(false);
-
-    const mutation = cache.begin();
-    mutation.fresh('a', Date.now() + 60_000);
-    expect(cache.keep('mutation', mutation, answerOf('mutation'))).toBe(false);
 
     const raced = answer('raced', { a: 60_000 });
     bus.receive(['unrelated']);
@@ -75,7 +70,7 @@ describe('the response cache', () => {
     const { bus, cache, answer } = setup();
     answer('q', { a: 60_000 }).keep();
     bus.drop();
-    expect(cache.get('q')).toBeUndefined();
+    expect(cache.lookup('q')).toBeUndefined();
     expect(answer('q', { a: 60_000 }).keep()).toBe(false);
     bus.restore();
     expect(answer('q', { a: 60_000 }).keep()).toBe(true);
@@ -86,17 +81,15 @@ describe('the response cache', () => {
     const request = Buffer.from('{"query":"{ sites { id } }"}');
     expect(cache.keyOf('key-a', 'application/json', '*/*', request)).not.toBe(cache.keyOf('key-b', 'application/json', '*/*', request));
     expect(cache.keyOf('key-a', 'application/json', '*/*', Buffer.alloc(101))).toBeUndefined();
-    const sources = cache.begin();
-    sources.answeredQuery('Sites', Infinity);
-    expect(cache.keep('big', sources, { status: 200, headers: [], body: Buffer.alloc(101) })).toBe(false);
+    expect(cache.record('big', cache.recorder(), Infinity, { status: 200, headers: [], body: Buffer.alloc(101), operationName: 'Sites' })).toBe(false);
   });
 
   it('stays within its bytes, sparing answers served since they were kept', () => {
     const { cache, answer } = setup({ maxBytes: 3 * ('k1'.length + body('k1').length) });
     for (const key of ['k1', 'k2', 'k3']) answer(key, {}).keep();
-    cache.get('k1');
+    cache.lookup('k1');
     answer('k4', {}).keep();
-    expect(['k1', 'k2', 'k3', 'k4'].map((key) => cache.get(key) !== undefined)).toEqual([true, false, true, true]);
+    expect(['k1', 'k2', 'k3', 'k4'].map((key) => cache.lookup(key) !== undefined)).toEqual([true, false, true, true]);
     expect(cache.size.bytes).toBeLessThanOrEqual(3 * ('k1'.length + body('k1').length));
   });
 });

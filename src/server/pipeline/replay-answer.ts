@@ -1,0 +1,32 @@
+import { type AnswerCache } from '../answers/answer-cache';
+import { type GatewayMetrics } from '../metrics';
+import { headerText, type Exchange, type Stage } from './exchange';
+
+const JSON_CONTENT = /^application\/(graphql-response\+)?json\b/i;
+
+/**
+ * A query asked before, by the same caller, in the same bytes: its answer, if still good, as it was
+ * (no parsing, validation, execution or serialisation). Otherwise, a POST of one JSON operation is
+ * given a recorder, so what it reads decides whether its answer may be kept.
+ */
+export function replayAnswer(answers: AnswerCache, metrics: GatewayMetrics): Stage {
+  return (exchange: Exchange) => {
+    const { body, request } = exchange;
+    const contentType = headerText(request.headers['content-type']);
+    if (exchange.method !== 'POST' || !body || body.length === 0 || !JSON_CONTENT.test(contentType)) return undefined;
+    const key = answers.keyOf(exchange.caller?.id ?? '', contentType, headerText(request.headers.accept), body);
+    if (key === undefined) return undefined;
+    const kept = answers.lookup(key);
+    if (kept) {
+      metrics.answerCache('hit');
+      exchange.operationName = kept.operationName;
+      return kept;
+    }
+    // Only a JSON object (one operation) is ever kept; a batch starts with '['.
+    if (body[0] !== 0x7b) return undefined;
+    metrics.answerCache('miss');
+    exchange.answerKey = key;
+    exchange.recorder = answers.recorder();
+    return undefined;
+  };
+}
