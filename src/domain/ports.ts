@@ -17,16 +17,18 @@ export type * from './inputs';
 export type Fetched<T> = T | GatewayError;
 
 /**
- * What every cloud behind the gateway offers. Batch reads keep DataLoader's contract: exactly one
- * result per ref, in order, a GatewayError (never a throw) for a ref that failed alone.
+ * The port every cloud behind the gateway implements (named apart from the GraphQL enum
+ * `CertificateProvider`, which says which cloud holds a certificate). Batch reads keep DataLoader's
+ * contract: exactly one result per ref, in order, a GatewayError (never a throw) for a ref that
+ * failed alone.
  */
-export interface CertificateProvider {
+export interface CloudProvider {
   readonly name: ProviderName;
   getCertificates(refs: readonly CertificateRef[]): Promise<Fetched<Certificate>[]>;
   deleteCertificate(ref: CertificateRef): Promise<void>;
 }
 
-export interface EsaProvider extends CertificateProvider {
+export interface EsaProvider extends CloudProvider {
   readonly name: 'ESA';
   listSites(): Promise<Site[]>;
   getSites(ids: readonly string[]): Promise<Fetched<Site>[]>;
@@ -40,7 +42,7 @@ export interface EsaProvider extends CertificateProvider {
   activateClientCertificate(ref: CertificateRef): Promise<void>;
 }
 
-export interface SlbProvider extends CertificateProvider {
+export interface SlbProvider extends CloudProvider {
   readonly name: 'SLB';
   describeServerCertificates(regionId: string, ids?: readonly string[]): Promise<Certificate[]>;
   uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate>;

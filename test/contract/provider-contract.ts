@@ -1,11 +1,11 @@
 import { type Certificate, type CertificateRef } from '../../src/domain/certificate';
 import { GatewayError } from '../../src/domain/errors/gateway-error';
 import { RpcClient } from '../../src/providers/alibaba/rpc-client';
-import { type CertificateProvider } from '../../src/providers/certificate-provider';
+import { type CloudProvider } from '../../src/providers/certificate-provider';
 import { opensslFacts } from '../helpers/openssl';
 
 /**
- * What every CertificateProvider promises, whichever cloud is behind it: one suite, run against the
+ * What every CloudProvider promises, whichever cloud is behind it: one suite, run against the
  * emulator always and against the real cloud when credentials are given (STYLE.md habit 8).
  */
 
@@ -16,7 +16,7 @@ export interface ContractFixture {
 }
 
 export interface PortTarget {
-  provider: CertificateProvider;
+  provider: CloudProvider;
   /** At least two certificates that exist in the target. */
   fixtures: ContractFixture[];
   /** A ref in the fixtures' scope that names no certificate. */
@@ -27,7 +27,7 @@ export interface PortTarget {
 }
 
 export function defineProviderContract(name: string, setup: () => Promise<PortTarget>): void {
-  describe(`${name}: the CertificateProvider contract`, () => {
+  describe(`${name}: the CloudProvider contract`, () => {
     let target: PortTarget;
 
     beforeAll(async () => {
@@ -104,7 +104,7 @@ export function rpcClient(product: 'ESA' | 'SLB', connection: Connection): RpcCl
 }
 
 /** The one certificate a single-ref batch answers; its slot's error is thrown. */
-export async function readOne(provider: CertificateProvider, ref: CertificateRef): Promise<Certificate> {
+export async function readOne(provider: CloudProvider, ref: CertificateRef): Promise<Certificate> {
   const [result] = await provider.getCertificates([ref]);
   if (result instanceof GatewayError || result === undefined) throw result ?? new Error('The batch answered nothing.');
   return result;
