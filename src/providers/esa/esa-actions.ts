@@ -11,7 +11,7 @@ interface ActionShape {
   body?: readonly string[];
 }
 
-const ACTIONS = {
+const WIRE_SHAPES = {
   ListSites: { method: 'GET' },
   GetSite: { method: 'GET' },
   ListCertificates: { method: 'POST' },
@@ -32,13 +32,13 @@ const ACTIONS = {
   DeleteSiteOriginClientCertificate: { method: 'GET' },
 } as const satisfies Record<string, ActionShape>;
 
-export type EsaAction = keyof typeof ACTIONS;
+export type EsaAction = keyof typeof WIRE_SHAPES;
 
 export type EsaParams = Record<string, string | number | boolean | undefined>;
 
 /** The call for `action`, each parameter placed where the SDK places it. */
 export function esaCall(action: EsaAction, params: EsaParams): RpcCall {
-  const shape: ActionShape = ACTIONS[action];
+  const shape: ActionShape = WIRE_SHAPES[action];
   const query: EsaParams = {};
   const body: EsaParams = {};
   for (const [name, value] of Object.entries(params)) {

@@ -43,7 +43,8 @@ export interface EsaProviderOptions {
 
 type EsaRef = Extract<CertificateRef, { provider: 'ESA' }>;
 
-const ACTIONS: Record<EsaKind, { get: EsaAction; list: EsaAction; delete: EsaAction }> = {
+/** The actions that read, list and delete each kind of ESA certificate. */
+const KIND_ACTIONS: Record<EsaKind, { get: EsaAction; list: EsaAction; delete: EsaAction }> = {
   EDGE: { get: 'GetCertificate', list: 'ListCertificates', delete: 'DeleteCertificate' },
   CLIENT: { get: 'GetClientCertificate', list: 'ListClientCertificates', delete: 'DeleteClientCertificate' },
   ORIGIN_CLIENT: { get: 'GetSiteOriginClientCertificate', list: 'ListSiteOriginClientCertificates', delete: 'DeleteSiteOriginClientCertificate' },
@@ -53,7 +54,7 @@ const ACTIONS: Record<EsaKind, { get: EsaAction; list: EsaAction; delete: EsaAct
 const PAGE_SIZE = 100;
 
 /**
- * ESA 2024-09-10 behind the CertificateProvider port. The RpcClient (endpoint, credentials, timeout)
+ * ESA 2024-09-10 behind the CloudProvider port. The RpcClient (endpoint, credentials, timeout)
  * comes in through the constructor; every failure leaves as the GatewayError it raises. Keys given
  * to upload actions go into the outgoing request and nowhere else.
  */
@@ -82,12 +83,12 @@ export class EsaCloudProvider implements EsaProvider {
     return mapWithConcurrency(refs, this.options.concurrency, (ref) =>
       settle(async () => {
         const esaRef = esaRefOf(ref);
-        const { body } = await this.call<EsaGetCertificateBody<EsaAnyCertificateWire>>(ACTIONS[esaRef.kind].get, {
+        const { body } = await this.call<EsaGetCertificateBody<EsaAnyCertificateWire>>(KIND_ACTIONS[esaRef.kind].get, {
           SiteId: esaRef.siteId,
           Id: esaRef.nativeId,
         });
         return mapCertificateBody(esaRef.kind, body, esaRef);
-      }, ref.provider === 'ESA' ? ACTIONS[ref.kind].get : undefined),
+      }, ref.provider === 'ESA' ? KIND_ACTIONS[ref.kind].get : undefined),
     );
   }
 
@@ -100,7 +101,7 @@ export class EsaCloudProvider implements EsaProvider {
     const lists = await Promise.all(
       (['EDGE', 'CLIENT', 'ORIGIN_CLIENT'] as const).map(async (kind) => {
         try {
-          return await this.allPages(ACTIONS[kind].list, { SiteId: siteId }, (body: EsaListCertificatesBody<EsaAnyCertificateWire>) => ({
+          return await this.allPages(KIND_ACTIONS[kind].list, { SiteId: siteId }, (body: EsaListCertificatesBody<EsaAnyCertificateWire>) => ({
             items: mapCertificateList(kind, body, siteId),
             total: body.TotalCount,
           }));
@@ -150,7 +151,7 @@ export class EsaCloudProvider implements EsaProvider {
 
   async deleteCertificate(ref: CertificateRef): Promise<void> {
     const esaRef = esaRefOf(ref);
-    await this.call(ACTIONS[esaRef.kind].delete, { SiteId: esaRef.siteId, Id: esaRef.nativeId });
+    await this.call(KIND_ACTIONS[esaRef.kind].delete, { SiteId: esaRef.siteId, Id: esaRef.nativeId });
   }
 
   private async clientCertificateAction(action: EsaAction, ref: CertificateRef): Promise<void> {
