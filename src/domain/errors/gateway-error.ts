@@ -40,4 +40,12 @@ export class GatewayError extends Error {
     const message = detail ? `${ERROR_CATALOGUE[code].message} ${detail}` : ERROR_CATALOGUE[code].message;
     return new GatewayError(code, message, { provider, ...(action ? { action } : {}) });
   }
+
+  /**
+   * Refused before any cloud call with the cloud's own words for it, so the same input reads the same
+   * whether the gateway or the cloud turns it away.
+   */
+  static refusedAs(code: ErrorCode, provider: ErrorProvider, message: string, action?: string): GatewayError {
+    return new GatewayError(code, message, { provider, ...(action ? { action } : {}) });
+  }
 }

@@ -6,6 +6,30 @@ const MAX_PEM_LENGTH = 64 * 1024;
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 const KEY_BLOCK = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/;
 
+type Refusal = 'certificateFormat' | 'keyFormat' | 'keyEncrypted' | 'mismatch';
+
+/**
+ * How each cloud words the refusals below. SLB's are the verbatim codes and messages of its
+ * certificate error table ("The specified parameter ServerCertificate format is error.", "Key has
+ * Encrypted ." ...), the ones SLB itself answers, so an upload refused here reads exactly as one the
+ * cloud refuses; see https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-uploadservercertificate
+ * (its error table lists InvalidParameter for a pair that fails validation).
+ */
+const REFUSALS: Record<ProviderName, Record<Refusal, (action: string) => GatewayError>> = {
+  SLB: {
+    certificateFormat: (action) => GatewayError.refusedAs('InvalidParameter', 'SLB', 'The specified parameter ServerCertificate format is error.', action),
+    keyFormat: (action) => GatewayError.refusedAs('InvalidParameter', 'SLB', 'The specified parameter key format is error.', action),
+    keyEncrypted: (action) => GatewayError.refusedAs('PrivateKeyEncryption', 'SLB', 'Key has Encrypted .', action),
+    mismatch: (action) => GatewayError.refusedAs('CertificateNotMatchPrivateKey', 'SLB', 'Certificate and key does not match.', action),
+  },
+  ESA: {
+    certificateFormat: (action) => GatewayError.refused('InvalidParameter', 'ESA', 'The certificate is not a PEM X.509 certificate.', action),
+    keyFormat: (action) => GatewayError.refused('InvalidParameter', 'ESA', 'The private key is not a PEM private key.', action),
+    keyEncrypted: (action) => GatewayError.refused('InvalidParameter', 'ESA', 'The private key must not be encrypted.', action),
+    mismatch: (action) => GatewayError.refused('CertificateNotMatchPrivateKey', 'ESA', undefined, action),
+  },
+};
+
 /**
  * Checks of uploaded PEM that the cloud documents as refusals, done here with Node's crypto so a
  * bad upload never costs a call. The error texts never contain the PEM itself.
@@ -13,7 +37,7 @@ const KEY_BLOCK = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:R
 export function checkCertificateAndKey(certificatePem: string, privateKeyPem: string, provider: ProviderName, action: string): void {
   const certificate = parseCertificate(certificatePem, provider, action);
   const key = parseKey(privateKeyPem, provider, action);
-  if (!certificate.checkPrivateKey(key)) throw GatewayError.refused('CertificateNotMatchPrivateKey', provider, undefined, action);
+  if (!certificate.checkPrivateKey(key)) throw REFUSALS[provider].mismatch(action);
 }
 
 export function parseCertificate(pem: string, provider: ProviderName, action: string): X509Certificate {
@@ -23,23 +47,36 @@ export function parseCertificate(pem: string, provider: ProviderName, action: st
   } catch {
     // Falls through to the refusal below.
   }
-  const detail =
-    provider === 'SLB' ? 'The specified parameter ServerCertificate format is error.' : 'The certificate is not a PEM X.509 certificate.';
-  throw GatewayError.refused(provider === 'SLB' ? 'KeyFormatError' : 'InvalidParameter', provider, detail, action);
+  throw REFUSALS[provider].certificateFormat(action);
 }
 
 function parseKey(pem: string, provider: ProviderName, action: string): KeyObject {
-  if (/ENCRYPTED/.test(pem)) {
-    if (provider === 'SLB') throw GatewayError.refused('PrivateKeyEncryption', provider, 'The private key must not be encrypted.', action);
-    throw GatewayError.refused('InvalidParameter', provider, 'The private key must not be encrypted.', action);
-  }
-  const block = pem.length <= MAX_PEM_LENGTH ? KEY_BLOCK.exec(pem)?.[0] : undefined;
+  if (pem.length > MAX_PEM_LENGTH) throw REFUSALS[provider].keyFormat(action);
+  if (isEncryptedKey(pem)) throw REFUSALS[provider].keyEncrypted(action);
+  const block = KEY_BLOCK.exec(pem)?.[0];
   try {
     if (block) return createPrivateKey(block);
   } catch {
     // Falls through to the refusal below.
   }
-  throw GatewayError.refused('InvalidParameter', provider, 'The private key is not a PEM private key.', action);
+  throw REFUSALS[provider].keyFormat(action);
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+/** The RFC 1421 header an OpenSSL "traditional" encrypted key carries (`openssl rsa -aes256`). */
+const PROC_TYPE_ENCRYPTED = /^Proc-Type:[ \t]*4,[ \t]*ENCRYPTED[ \t]*\r?$/m;
+
+/**
+ * An encrypted key is told by its armour: a PKCS#8 `ENCRYPTED PRIVATE KEY` block, or a traditional key
+ * block whose headers say `Proc-Type: 4,ENCRYPTED`. The word anywhere else (a note around the key, a
+ * comment) says nothing about the key.
+ */
+function isEncryptedKey(pem: string): boolean {
+  for (const [, label = '', body = ''] of pem.matchAll(PEM_BLOCK)) {
+    if (label === 'ENCRYPTED PRIVATE KEY') return true;
+    if (label.endsWith('PRIVATE KEY') && PROC_TYPE_ENCRYPTED.test(body)) return true;
+  }
+  return false;
 }
 
 /** A CSR must at least be a PEM certificate request; ESA verifies its signature. */

@@ -111,7 +111,7 @@ describe('errors the gateway refuses before calling the cloud', () => {
       'a server certificate that does not parse',
       () => gateway.execute(UploadServerCertificateDocument, { input: { regionId: 'cn-hangzhou', serverCertificate: 'not a certificate', privateKey: pair.privateKeyPem } }),
       'uploadServerCertificate',
-      refused('KeyFormatError', 'SLB', 'UploadServerCertificate'),
+      refused('InvalidParameter', 'SLB', 'UploadServerCertificate'),
     ],
     [
       'a server certificate with an encrypted key',

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { GatewayError } from '../../../src/domain/errors/gateway-error';
 import { checkFreeCertificateDomains, DOMAIN_LIMITS } from '../../../src/domain/validation/free-certificate-domains';
 import { checkRegionId, checkSiteId, checkValidityDays } from '../../../src/domain/validation/identifiers';
@@ -165,11 +166,27 @@ describe('uploaded certificate and key checks', () => {
     ['a key where the certificate belongs', () => makeKey('ec')],
   ];
 
-  it.each(broken)('refuse %s as a certificate: InvalidParameter for ESA, KeyFormatError for SLB', (_name, spoil) => {
+  it.each(broken)('refuse %s as a certificate: InvalidParameter for ESA, SLB\'s own InvalidParameter "format is error" for SLB', (_name, spoil) => {
     const pair = makeCertificate({ commonName: 'www.example.com' });
     const certificate = spoil(pair.certificatePem);
     expect(refusal(() => checkCertificateAndKey(certificate, pair.privateKeyPem, 'ESA', 'SetCertificate'))).toMatchObject({ code: 'InvalidParameter', provider: 'ESA' });
-    expect(refusal(() => checkCertificateAndKey(certificate, pair.privateKeyPem, 'SLB', 'UploadServerCertificate'))).toMatchObject({ code: 'KeyFormatError', provider: 'SLB' });
+    expect(refusal(() => checkCertificateAndKey(certificate, pair.privateKeyPem, 'SLB', 'UploadServerCertificate'))).toEqual({
+      code: 'InvalidParameter',
+      category: 'BAD_USER_INPUT',
+      httpStatus: 400,
+      provider: 'SLB',
+      action: 'UploadServerCertificate',
+      message: 'The specified parameter ServerCertificate format is error.',
+    });
+  });
+
+  it('refuse a DER certificate for SLB as SLB does: InvalidParameter "ServerCertificate format is error"', () => {
+    const pair = makeCertificate({ commonName: 'www.example.com' });
+    const der = new X509Certificate(pair.certificatePem).raw.toString('latin1');
+    expect(refusal(() => checkCertificateAndKey(der, pair.privateKeyPem, 'SLB', 'UploadServerCertificate'))).toMatchObject({
+      code: 'InvalidParameter',
+      message: 'The specified parameter ServerCertificate format is error.',
+    });
   });
 
   it.each([
@@ -185,6 +202,25 @@ describe('uploaded certificate and key checks', () => {
       provider: 'SLB',
     });
     expect(refusal(() => checkCertificateAndKey(pair.certificatePem, encrypted, 'ESA', 'UploadSiteOriginClientCertificate'))).toMatchObject({ code: 'InvalidParameter', provider: 'ESA' });
+  });
+
+  it('refuse an encrypted key however it is introduced, by its armour alone', () => {
+    const pair = makeCertificate({ commonName: 'www.example.com', keyType: 'rsa' });
+    const encrypted = execFileSync('openssl', ['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-passout', 'pass:secret'], { input: pair.privateKeyPem, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    const introduced = `Key for www.example.com, exported on Monday\n${encrypted}`;
+    expect(refusal(() => checkCertificateAndKey(pair.certificatePem, introduced, 'SLB', 'UploadServerCertificate'))).toMatchObject({ code: 'PrivateKeyEncryption', message: 'Key has Encrypted .' });
+  });
+
+  it.each([
+    ['before the key', (key: string) => `This key is NOT ENCRYPTED, handle it with care\n${key}`],
+    ['after the key', (key: string) => `${key}\n# stored ENCRYPTED at rest in the vault\n`],
+    ['in a Proc-Type line outside the key block', (key: string) => `Proc-Type: 4,ENCRYPTED\n${key}`],
+  ])('accept a plain key with the word ENCRYPTED %s', (_name, surround) => {
+    const pair = makeCertificate({ commonName: 'www.example.com', keyType: 'rsa', keyFormat: 'traditional' });
+    const key = surround(pair.privateKeyPem);
+    expect(key).toContain('ENCRYPTED');
+    expect(() => checkCertificateAndKey(pair.certificatePem, key, 'SLB', 'UploadServerCertificate')).not.toThrow();
+    expect(() => checkCertificateAndKey(pair.certificatePem, key, 'ESA', 'SetCertificate')).not.toThrow();
   });
 
   it('refuse a key that does not parse as InvalidParameter, without quoting it', () => {
