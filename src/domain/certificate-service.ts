@@ -13,7 +13,7 @@ import { withPemFacts } from './pem-facts';
 import { type Site } from './site';
 import { checkFreeCertificateDomains } from './validation/free-certificate-domains';
 import { checkRegionId, checkSiteId, checkValidityDays } from './validation/identifiers';
-import { checkCertificateAndKey, checkCsrShape } from './validation/pem-checks';
+import { checkCertificateAndKey, checkCsr } from './validation/pem-checks';
 import { type EsaProvider, type SlbProvider } from './ports';
 
 /**
@@ -129,7 +129,7 @@ export class CertificateService {
       if (input.keyAlgorithm !== undefined) {
         throw GatewayError.refused('InvalidParameter', 'ESA', 'Give a CSR or a keyAlgorithm, not both.', 'CreateClientCertificate');
       }
-      checkCsrShape(input.csr);
+      checkCsr(input.csr);
     }
     const created = await this.esa.createClientCertificate({ ...input, siteId, validityDays });
     await this.reader.changed({ siteId });

@@ -45,10 +45,11 @@ function withDir<T>(work: (dir: string) => T): T {
   }
 }
 
-export function makeKey(type: KeyType = 'ec', format: KeyFormat = 'pkcs8'): string {
+/** A new key; RSA keys have `rsaBits` bits (default 2048). */
+export function makeKey(type: KeyType = 'ec', format: KeyFormat = 'pkcs8', rsaBits = 2048): string {
   const pkcs8 =
     type === 'rsa'
-      ? openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'])
+      ? openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${rsaBits}`])
       : openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']);
   if (format === 'pkcs8') return pkcs8;
   return type === 'rsa' ? openssl(['rsa', '-traditional'], pkcs8) : openssl(['ec'], pkcs8);
@@ -112,8 +113,8 @@ export interface TestCsr {
   privateKeyPem: string;
 }
 
-export function makeCsr(options: { commonName: string; dnsNames?: string[]; keyType?: KeyType; organization?: string }): TestCsr {
-  const privateKeyPem = makeKey(options.keyType ?? 'ec');
+export function makeCsr(options: { commonName: string; dnsNames?: string[]; keyType?: KeyType; rsaBits?: number; organization?: string }): TestCsr {
+  const privateKeyPem = makeKey(options.keyType ?? 'ec', 'pkcs8', options.rsaBits);
   return withDir((dir) => {
     writeFileSync(join(dir, 'key.pem'), privateKeyPem);
     const san = options.dnsNames?.length ? ['-addext', `subjectAltName=${options.dnsNames.map((name) => `DNS:${name}`).join(',')}`] : [];

@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { type ProviderName } from '../certificate';
 import { GatewayError } from '../errors/gateway-error';
 
@@ -79,9 +79,68 @@ function isEncryptedKey(pem: string): boolean {
   return false;
 }
 
-/** A CSR must at least be a PEM certificate request; ESA verifies its signature. */
-export function checkCsrShape(csr: string): void {
-  if (csr.length > MAX_PEM_LENGTH || !/-----BEGIN (NEW )?CERTIFICATE REQUEST-----\s*[A-Za-z0-9+/=\s]+-----END (NEW )?CERTIFICATE REQUEST-----/.test(csr)) {
-    throw GatewayError.refused('InvalidParameter', 'ESA', 'The CSR is not a PEM certificate request.', 'CreateClientCertificate');
+/**
+ * The least RSA modulus signed: keys below 2048 bits can be factored with public means, and the
+ * CA/Browser Forum Baseline Requirements (section 6.1.5) have not allowed them since 2013. ESA's own
+ * generated client keys are RSA 2048 or ECDSA P-256.
+ */
+export const MIN_RSA_BITS = 2048;
+
+const CSR_BLOCK = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----\s*([A-Za-z0-9+/=\s]+)-----END (NEW )?CERTIFICATE REQUEST-----/;
+
+/**
+ * A CSR must be a PEM certificate request whose key ESA would sign: an RSA key of at least 2048 bits,
+ * or another algorithm Node can read. ESA verifies the request's signature itself.
+ */
+export function checkCsr(csr: string): void {
+  const body = csr.length <= MAX_PEM_LENGTH ? CSR_BLOCK.exec(csr)?.[2] : undefined;
+  const key = body === undefined ? undefined : csrPublicKey(Buffer.from(body.replace(/\s+/g, ''), 'base64'));
+  if (!key) throw GatewayError.refused('InvalidParameter', 'ESA', 'The CSR is not a PEM certificate request.', 'CreateClientCertificate');
+  const bits = key.asymmetricKeyType === 'rsa' ? (key.asymmetricKeyDetails?.modulusLength ?? 0) : undefined;
+  if (bits !== undefined && bits < MIN_RSA_BITS) {
+    throw GatewayError.refused('InvalidParameter', 'ESA', `The CSR's RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required.`, 'CreateClientCertificate');
   }
+}
+
+/**
+ * The subject public key of a PKCS#10 request (RFC 2986): CertificationRequest is a SEQUENCE whose first
+ * element, CertificationRequestInfo, holds version, subject and subjectPKInfo in that order. Node reads
+ * the SubjectPublicKeyInfo; it has no reader for the request itself.
+ */
+function csrPublicKey(der: Buffer): KeyObject | undefined {
+  try {
+    const request = derElement(der, 0, 0x30);
+    const info = derElement(der, request.contentStart, 0x30);
+    const version = derElement(der, info.contentStart, 0x02);
+    const subject = derElement(der, version.end, 0x30);
+    const spki = derElement(der, subject.end, 0x30);
+    return createPublicKey({ key: der.subarray(spki.start, spki.end), format: 'der', type: 'spki' });
+  } catch {
+    return undefined;
+  }
+}
+
+interface DerElement {
+  start: number;
+  contentStart: number;
+  end: number;
+}
+
+/** One DER tag-length-value at `start`, which must carry `tag`; throws when it does not fit. */
+function derElement(der: Buffer, start: number, tag: number): DerElement {
+  if (der[start] !== tag) throw new RangeError('unexpected DER tag');
+  const first = der[start + 1];
+  if (first === undefined) throw new RangeError('truncated DER');
+  let length = first;
+  let contentStart = start + 2;
+  if (first & 0x80) {
+    const octets = first & 0x7f;
+    if (octets < 1 || octets > 3) throw new RangeError('unsupported DER length');
+    length = 0;
+    for (let i = 0; i < octets; i += 1) length = length * 256 + (der[contentStart + i] ?? Number.NaN);
+    contentStart += octets;
+  }
+  const end = contentStart + length;
+  if (!Number.isInteger(end) || end > der.length) throw new RangeError('truncated DER');
+  return { start, contentStart, end };
 }

@@ -200,6 +200,23 @@ describe.each(['v3', 'v2'] as const)('ESA client certificates over the %s signat
     expect(await list()).toEqual({ ...before, RequestId: expect.any(String) });
   });
 
+  it.each([512, 1024])('refuses a CSR with a %i-bit RSA key with InvalidParameter and signs nothing', async (bits) => {
+    const before = await list();
+    const csr = makeCsr({ commonName: 'weak.example.com', keyType: 'rsa', rsaBits: bits }).csrPem;
+
+    const error = await esa.fail('CreateClientCertificate', { SiteId: SITE, CSR: csr, ValidityDays: 30 });
+
+    expect({ code: error.code, statusCode: error.statusCode }).toEqual({ code: 'InvalidParameter', statusCode: 400 });
+    expect(error.data?.Message).toContain(`RSA key has ${bits} bits`);
+    expect(await list()).toEqual({ ...before, RequestId: expect.any(String) });
+  });
+
+  it('signs a CSR with a 2048-bit RSA key, the least it accepts', async () => {
+    const csr = makeCsr({ commonName: 'strong.example.com', keyType: 'rsa', rsaBits: 2048 });
+    const body = await esa.call<Created>('CreateClientCertificate', { SiteId: SITE, CSR: csr.csrPem, ValidityDays: 30 });
+    expect(spki(body.Certificate)).toEqual(spki(createPrivateKey(csr.privateKeyPem)));
+  });
+
   it('accepts the ValidityDays bounds of 1 and 3650 days', async () => {
     const csr = makeCsr({ commonName: 'bounds.example.com' }).csrPem;
     for (const days of [1, 3650]) {

@@ -49,6 +49,30 @@ describe('ESA client certificates', () => {
     expect([...(created?.certificate.subjectAlternativeNames ?? [])].sort()).toEqual(['api-client.example.com', 'mobile-app.example.com']);
   });
 
+  it.each([512, 1024])('refuses a CSR with a %i-bit RSA key as InvalidParameter before calling ESA', async (bits) => {
+    const csr = makeCsr({ commonName: 'weak.example.com', keyType: 'rsa', rsaBits: bits });
+    await env.emulator.admin('DELETE', 'stats');
+
+    const answer = await gateway.execute(CreateClientCertificateDocument, { input: { siteId: SITE, csr: csr.csrPem, validityDays: 30 } });
+
+    expect(answer.data).toBeNull();
+    expect(onlyError(answer)).toMatchObject({
+      message: `The specified parameter is invalid. The CSR's RSA key has ${bits} bits; at least 2048 are required.`,
+      extensions: { code: 'InvalidParameter', category: 'BAD_USER_INPUT', httpStatus: 400, provider: 'ESA', action: 'CreateClientCertificate', retryable: false },
+    });
+    expect(await env.emulator.stats()).toEqual({});
+    expectNothingLeaks(answer.text);
+  });
+
+  it('signs a CSR with a 2048-bit RSA key', async () => {
+    const csr = makeCsr({ commonName: 'strong.example.com', keyType: 'rsa', rsaBits: 2048 });
+
+    const answer = await gateway.execute(CreateClientCertificateDocument, { input: { siteId: SITE, csr: csr.csrPem, validityDays: 30 } });
+
+    expect(answer.errors).toBeUndefined();
+    expect(spki(new X509Certificate(answer.data?.createClientCertificate.certificate.certificatePem ?? ''))).toEqual(spki(csr.privateKeyPem));
+  });
+
   it.each([
     ['ECDSA', 'ec', { namedCurve: 'prime256v1' }],
     ['RSA', 'rsa', { modulusLength: 2048 }],

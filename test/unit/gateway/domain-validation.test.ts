@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { GatewayError } from '../../../src/domain/errors/gateway-error';
 import { checkFreeCertificateDomains, DOMAIN_LIMITS } from '../../../src/domain/validation/free-certificate-domains';
 import { checkRegionId, checkSiteId, checkValidityDays } from '../../../src/domain/validation/identifiers';
-import { checkCertificateAndKey, checkCsrShape } from '../../../src/domain/validation/pem-checks';
+import { checkCertificateAndKey, checkCsr } from '../../../src/domain/validation/pem-checks';
 import { makeCertificate, makeCsr, makeKey, type KeyFormat, type KeyType } from '../../helpers/openssl';
 
 /** What `work` threw, as the fields a caller sees; fails when it did not throw a GatewayError. */
@@ -234,7 +234,7 @@ describe('uploaded certificate and key checks', () => {
 
 describe('CSR shape check', () => {
   it('accepts a CSR made by openssl', () => {
-    expect(() => checkCsrShape(makeCsr({ commonName: 'client.example.com' }).csrPem)).not.toThrow();
+    expect(() => checkCsr(makeCsr({ commonName: 'client.example.com' }).csrPem)).not.toThrow();
   });
 
   it.each([
@@ -242,6 +242,6 @@ describe('CSR shape check', () => {
     ['plain text', () => 'please sign me'],
     ['a CSR block holding non-base64 text', () => '-----BEGIN CERTIFICATE REQUEST-----\n<script>\n-----END CERTIFICATE REQUEST-----\n'],
   ])('refuses %s as InvalidParameter of CreateClientCertificate', (_name, make) => {
-    expect(refusal(() => checkCsrShape(make()))).toMatchObject({ code: 'InvalidParameter', provider: 'ESA', action: 'CreateClientCertificate' });
+    expect(refusal(() => checkCsr(make()))).toMatchObject({ code: 'InvalidParameter', provider: 'ESA', action: 'CreateClientCertificate' });
   });
 });
