@@ -13,6 +13,7 @@ import { withPemFacts } from './pem-facts';
 import { type Site } from './site';
 import { checkFreeCertificateDomains } from './validation/free-certificate-domains';
 import { checkRegionId, checkSiteId, checkValidityDays } from './validation/identifiers';
+import { checkAliCloudCertificateName, checkNewName, checkUploadedName } from './validation/server-certificate-names';
 import { checkCertificateAndKey, checkCsr } from './validation/pem-checks';
 import { type EsaProvider, type SlbProvider } from './ports';
 
@@ -140,8 +141,9 @@ export class CertificateService {
   async uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate> {
     const regionId = checkRegionId(input.regionId, 'UploadServerCertificate');
     this.access.requireRegion(regionId);
-    checkName(input.name, 'SLB', 'UploadServerCertificate');
+    const name = checkUploadedName(input.name);
     checkName(input.aliCloudCertificateName, 'SLB', 'UploadServerCertificate');
+    checkAliCloudCertificateName(input.aliCloudCertificateName);
     const byPem = input.serverCertificate !== undefined || input.privateKey !== undefined;
     if (byPem && input.aliCloudCertificateId !== undefined) throw refusedBoth('SLB');
     if (byPem) {
@@ -152,7 +154,7 @@ export class CertificateService {
     } else if (input.aliCloudCertificateId === undefined) {
       throw GatewayError.refused('InvalidParameter', 'SLB', 'Give serverCertificate and privateKey, or aliCloudCertificateId.', 'UploadServerCertificate');
     }
-    const certificate = await this.slb.uploadServerCertificate({ ...input, regionId });
+    const certificate = await this.slb.uploadServerCertificate({ ...input, regionId, name });
     await this.reader.changed({ regionId });
     return certificate;
   }
@@ -179,8 +181,8 @@ export class CertificateService {
     if (ref.provider !== 'SLB') {
       throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'Only SLB server certificates can be renamed.', 'SetServerCertificateName');
     }
-    checkName(name, 'SLB', 'SetServerCertificateName');
-    await this.slb.renameServerCertificate(ref, name);
+    const newName = checkNewName(name);
+    await this.slb.renameServerCertificate(ref, newName);
     await this.reader.changed({ ref, regionId: regionOf(ref) });
     return this.reader.certificate(ref);
   }

@@ -2,17 +2,20 @@ import { type Params } from '../../protocol/params';
 import { type CertificateSource } from './server-certificates.model';
 import { SlbErrors } from './slb-errors';
 
-/** Longest ServerCertificateName both actions document (REFERENCE.md 4.2 and 4.4). */
+/** Longest ServerCertificateName both actions document: 1 to 80 characters (the pages cited below). */
 const NAME_MAX_CHARACTERS = 80;
 
 /**
  * The two actions document different name alphabets: UploadServerCertificate "must start with a
- * letter; letters, digits, `.` `_` `-`" (REFERENCE.md 4.2), SetServerCertificateName "letters,
- * digits, `-`, `/`, `.`, `_`, `*`" (4.4). Each action enforces its own.
+ * letter; letters, digits, `.` `_` `-`"
+ * (https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-uploadservercertificate),
+ * SetServerCertificateName Chinese characters, letters, digits, `-`, `/`, `.`, `_` and `*`
+ * (https://help.aliyun.com/zh/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-setservercertificatename).
+ * Each action enforces its own.
  */
 const NAME_PATTERNS = {
   upload: /^[A-Za-z][A-Za-z0-9._-]*$/,
-  rename: /^[A-Za-z0-9\-/._*]+$/,
+  rename: /^[\p{Script=Han}A-Za-z0-9\-/._*]+$/u,
 } as const;
 
 export type NameRule = keyof typeof NAME_PATTERNS;
