@@ -47,7 +47,7 @@ export class SlbCloudProvider implements SlbProvider {
       if (ref.provider !== 'SLB') return notSlb();
       const region = byRegion.get(ref.regionId);
       if (region === undefined || region instanceof GatewayError) return region ?? notSlb();
-      return region.certificates.find((certificate) => certificate.ref.nativeId === ref.nativeId) ?? notFound(region.requestId);
+      return region.certificates.find((certificate) => certificate.ref.nativeId === ref.nativeId) ?? notFound('DescribeServerCertificates', region.requestId);
     });
   }
 
@@ -82,7 +82,7 @@ export class SlbCloudProvider implements SlbProvider {
 
   async renameServerCertificate(ref: CertificateRef, name: string): Promise<void> {
     const slbRef = slbRefOf(ref);
-    await this.call('SetServerCertificateName', {
+    await this.callOnCertificate('SetServerCertificateName', {
       RegionId: slbRef.regionId,
       ServerCertificateId: slbRef.nativeId,
       ServerCertificateName: name,
@@ -91,7 +91,17 @@ export class SlbCloudProvider implements SlbProvider {
 
   async deleteCertificate(ref: CertificateRef): Promise<void> {
     const slbRef = slbRefOf(ref);
-    await this.call('DeleteServerCertificate', { RegionId: slbRef.regionId, ServerCertificateId: slbRef.nativeId });
+    await this.callOnCertificate('DeleteServerCertificate', { RegionId: slbRef.regionId, ServerCertificateId: slbRef.nativeId });
+  }
+
+  /** An action on one named certificate: SLB's answer for an id it does not know becomes the read's. */
+  private async callOnCertificate(action: 'SetServerCertificateName' | 'DeleteServerCertificate', query: Record<string, string | undefined>): Promise<void> {
+    try {
+      await this.call(action, query);
+    } catch (error) {
+      if (error instanceof GatewayError && isUnknownCertificateId(error)) throw notFound(action, error.details.requestId, error.httpStatus);
+      throw error;
+    }
   }
 
   private async describe(regionId: string): Promise<{ certificates: Certificate[]; requestId?: string }> {
@@ -105,18 +115,25 @@ export class SlbCloudProvider implements SlbProvider {
 }
 
 /**
- * SLB documents no code for an absent server certificate (its closest answer is InvalidParameter
- * "The specified parameter ServerCertificateId is not Support.", REFERENCE.md 5.3), and it only
- * comes from calls that name an id. The gateway reports absence with ESA's documented
- * `Certificate.NotFound` for both clouds, so callers handle one code for "not there".
+ * SLB documents no code for an absent server certificate: a read lists nothing, and Delete and
+ * SetServerCertificateName answer InvalidParameter "The specified parameter ServerCertificateId is not
+ * Support." (SLB's common error codes; the DeleteServerCertificate page,
+ * https://www.alibabacloud.com/help/doc-detail/34182.htm, lists no other code for it). The gateway
+ * reports absence with ESA's documented `Certificate.NotFound` for both clouds and every action, so
+ * callers handle one code for "not there". The status is what SLB answered, 404 for a read that found
+ * nothing in its list.
  */
-function notFound(requestId: string | undefined): GatewayError {
+function notFound(action: SlbAction, requestId: string | undefined, httpStatus = 404): GatewayError {
   return new GatewayError('Certificate.NotFound', 'The specified server certificate does not exist.', {
     provider: 'SLB',
-    action: 'DescribeServerCertificates',
-    httpStatus: 404,
+    action,
+    httpStatus,
     ...(requestId ? { requestId } : {}),
   });
+}
+
+function isUnknownCertificateId(error: GatewayError): boolean {
+  return error.code === 'InvalidParameter' && /ServerCertificateId is not Support/i.test(error.message);
 }
 
 function notSlb(): GatewayError {
