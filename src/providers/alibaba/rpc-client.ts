@@ -17,9 +17,14 @@ export interface RpcClientOptions {
   timeoutMs: number;
   /** Deadline, retries, breaker and rate limit for the product; without it every call is one attempt. */
   resilience?: UpstreamResilience;
-  /** Told about every attempt, with the RequestId the cloud gave it (for metrics and access logs). */
-  observe?: (action: string, outcome: 'ok' | 'error' | 'timeout' | 'unreachable', seconds: number, requestId?: string) => void;
+  /**
+   * Told about every attempt, whatever its outcome, with the RequestId the cloud gave it (for metrics
+   * and access logs), before the caller hears of the call.
+   */
+  observe?: (action: string, outcome: AttemptOutcome, seconds: number, requestId?: string) => void;
 }
+
+export type AttemptOutcome = 'ok' | 'error' | 'timeout' | 'unreachable';
 
 export interface RpcCall {
   method: 'GET' | 'POST';
@@ -63,14 +68,22 @@ export class RpcClient {
     );
   }
 
-  call<T>(action: string, call: RpcCall): Promise<RpcAnswer<T>> {
+  async call<T>(action: string, call: RpcCall): Promise<RpcAnswer<T>> {
     const { resilience, timeoutMs } = this.options;
-    if (!resilience) return this.attempt<T>(action, call, timeoutMs);
-    return resilience.execute(action, timeoutMs, (attemptMs) => this.attempt<T>(action, call, attemptMs));
+    const out = new Set<AttemptReport>();
+    if (!resilience) return this.attempt<T>(action, call, timeoutMs, out);
+    try {
+      return await resilience.execute(action, timeoutMs, (attemptMs) => this.attempt<T>(action, call, attemptMs, out));
+    } catch (error) {
+      // The deadline answers the caller without waiting for the attempt still out (its own timer may
+      // fire a moment later): it is reported now, so it is counted before the caller hears of it.
+      for (const report of out) report.settle('timeout');
+      throw error;
+    }
   }
 
-  /** One request, abandoned after `timeoutMs`. */
-  private async attempt<T>(action: string, call: RpcCall, timeoutMs: number): Promise<RpcAnswer<T>> {
+  /** One request, abandoned after `timeoutMs`; while unanswered, its report waits in `out`. */
+  private async attempt<T>(action: string, call: RpcCall, timeoutMs: number, out: Set<AttemptReport>): Promise<RpcAnswer<T>> {
     const params = new $OpenApi.Params({
       action,
       version: this.options.version,
@@ -85,17 +98,19 @@ export class RpcClient {
     const body = call.body ? compact(call.body) : undefined;
     const request = new $OpenApi.OpenApiRequest({ query: compact(call.query ?? {}), ...(body && Object.keys(body).length ? { body } : {}) });
     const runtime = new $Util.RuntimeOptions({ readTimeout: timeoutMs, connectTimeout: timeoutMs });
-    const started = process.hrtime.bigint();
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const report = new AttemptReport(action, this.options.observe);
+    out.add(report);
     try {
       const response = (await this.client.callApi(params, request, runtime)) as { body: T & { RequestId?: string } };
-      this.options.observe?.(action, 'ok', seconds(), response.body.RequestId);
+      report.settle('ok', response.body.RequestId);
       return { body: response.body, ...(response.body.RequestId ? { requestId: response.body.RequestId } : {}) };
     } catch (error) {
       const translated = this.translate(action, error as TeaResponseError, timeoutMs);
       const outcome = translated.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : translated.code === 'UPSTREAM_UNREACHABLE' ? 'unreachable' : 'error';
-      this.options.observe?.(action, outcome, seconds(), translated.details.requestId);
+      report.settle(outcome, translated.details.requestId);
       throw translated;
+    } finally {
+      out.delete(report);
     }
   }
 
@@ -113,6 +128,23 @@ export class RpcClient {
       return GatewayError.refused('UPSTREAM_TIMEOUT', provider, `${provider} ${action} took longer than ${timeoutMs} ms.`, action);
     }
     return GatewayError.refused('UPSTREAM_UNREACHABLE', provider, `${provider} ${action} failed before answering.`, action);
+  }
+}
+
+/** One attempt's report to `observe`, made once: when the attempt settles, or when its caller stops waiting. */
+class AttemptReport {
+  private readonly started = process.hrtime.bigint();
+  private settled = false;
+
+  constructor(
+    private readonly action: string,
+    private readonly observe: RpcClientOptions['observe'],
+  ) {}
+
+  settle(outcome: AttemptOutcome, requestId?: string): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.observe?.(this.action, outcome, Number(process.hrtime.bigint() - this.started) / 1e9, requestId);
   }
 }
 
