@@ -1,4 +1,4 @@
-/** The gateway's settings (CONTRACT.md section 2), read once from the environment into a frozen object. */
+/** The gateway's settings (README.md, Settings), read once from the environment into a frozen object. */
 import { readFileSync } from 'node:fs';
 import { parseApiKeys, type ApiKeySpec } from './server/auth/api-keys';
 import { DEFAULT_LIMITS, type OperationLimits } from './server/limits/operation-cost';
@@ -124,7 +124,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     localCacheMaxAgeMs: integer('CACHE_LOCAL_MAX_AGE_SECONDS', 60, 1, 3_600) * 1000,
     responseCacheBytes: integer('RESPONSE_CACHE_MB', 32, 0, 4_096) * 1024 * 1024,
     upstreamTimeoutMs: integer('UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
-    // Neither product documents a limit for these actions (REFERENCE.md 6). ESA's stated per-account
+    // Neither product's operation pages state a limit for these actions. ESA's stated per-account
     // limits elsewhere are 50 calls/s; nothing is stated for SLB, so it gets a cautious 20.
     upstreamEsaRatePerSecond: integer('UPSTREAM_ESA_RATE_PER_SECOND', 50, 1, 10_000),
     upstreamSlbRatePerSecond: integer('UPSTREAM_SLB_RATE_PER_SECOND', 20, 1, 10_000),

@@ -1,8 +1,8 @@
 /**
  * Runs `work` for every item with at most `limit` calls in flight and resolves to the results in item
  * order. A cloud without a batch read (ESA) is read one call per item; the bound keeps one large
- * batch from bursting into the account's request rate (REFERENCE.md 6: throttling answers
- * `Throttling.User` when exceeded). `work` settles its own failures: a rejection stops new work and
+ * batch from bursting into the account's request rate (the cloud answers `Throttling.User` when it
+ * is exceeded; src/domain/errors/error-catalogue.ts). `work` settles its own failures: a rejection stops new work and
  * rejects the whole map, so callers that need per-item errors catch inside `work`.
  */
 export async function mapWithConcurrency<T, R>(

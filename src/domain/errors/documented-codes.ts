@@ -1,7 +1,9 @@
 /**
- * The codes each source documents. ESA's come from the error tables of its operation pages
- * (shared/api-docs 000-004; test/unit/gateway/error-catalogue.test.ts reads those tables and checks
- * this list against them); SLB's and the common gateway codes from REFERENCE.md 5.2 and 5.3.
+ * The codes each source documents. ESA's come from the error tables of its operation pages (for
+ * example https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-getcertificate;
+ * test/unit/gateway/error-catalogue.test.ts checks this list against those tables); SLB's and the
+ * common gateway codes from SLB's common error codes page
+ * (https://github.com/AlibabaCloudDocs/slb/blob/master/intl.en-US/Classic%20Load%20Balancer/CLB%20Developer%20Guide/Developer%20Guide/Common%20error%20codes.md).
  */
 export const ESA_CODES = [
   'Certificate.NotFound',

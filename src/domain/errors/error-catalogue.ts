@@ -1,8 +1,8 @@
 /**
  * Every error code a caller can see, each with its category, the HTTP status the upstream answers
  * with (or would), and whether trying again may help. The codes are the documented ones: ESA's
- * per-operation tables (shared/api-docs 000-004), SLB's certificate codes and the POP gateway's
- * common codes (REFERENCE.md 5.2, 5.3), plus the gateway's own (documented-codes.ts lists them).
+ * per-operation tables, SLB's certificate codes and the POP gateway's common codes, plus the
+ * gateway's own (documented-codes.ts lists them and names the pages).
  * Typed `Record<ErrorCode, ErrorSpec>`: the compiler refuses a documented code without an entry.
  */
 import { type ErrorCode } from './documented-codes';

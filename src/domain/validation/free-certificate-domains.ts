@@ -1,7 +1,7 @@
 import { GatewayError } from '../errors/gateway-error';
 import { type FreeCertificateType } from '../inputs';
 
-/** ApplyCertificate's documented limits per type (shared/api-docs/002, error table). */
+/** ApplyCertificate's documented limits per type (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-applycertificate, error table). */
 export const DOMAIN_LIMITS: Record<FreeCertificateType, number> = {
   lets_encrypt: 50,
   digicert_single: 10,

@@ -2,7 +2,8 @@
  * Call slots handed out at `ratePerSecond`, with bursts of up to one second's worth. A caller reserves
  * its slot the moment it asks (the balance may go below zero), so waiters are served in arrival order
  * and none is starved by later arrivals. Cockatiel has bulkheads (concurrency) but no rate limiter, and
- * the clouds limit calls per second (REFERENCE.md 6), so the limit is kept here.
+ * the clouds throttle calls per second (`Throttling`, with the common codes in
+ * https://github.com/AlibabaCloudDocs/slb/blob/master/intl.en-US/Classic%20Load%20Balancer/CLB%20Developer%20Guide/Developer%20Guide/Common%20error%20codes.md), so the limit is kept here.
  */
 export class TokenBucket {
   private tokens: number;

@@ -1,7 +1,8 @@
 import { type RpcCall } from '../alibaba/rpc-client';
 
 /**
- * How each ESA action travels, as Alibaba's generated ESA SDK sends it (REFERENCE.md 3.1): the HTTP
+ * How each ESA action travels, as Alibaba's generated ESA SDK sends it (`@alicloud/esa20240910`,
+ * https://github.com/aliyun/alibabacloud-typescript-sdk/blob/master/esa-20240910/src/client.ts): the HTTP
  * method differs per action (reads such as GetCertificate are POST, deletes are GET), and only the
  * parameters listed under `body` go in the form body. Certificates, keys and CSRs are among them, so
  * they stay out of URLs and access logs.
@@ -17,7 +18,7 @@ const WIRE_SHAPES = {
   ListCertificates: { method: 'POST' },
   GetCertificate: { method: 'POST' },
   ApplyCertificate: { method: 'POST' },
-  // SiteId too travels in the body here, unlike every other action (REFERENCE.md 7, item 11).
+  // SiteId too travels in the body here, unlike every other action (the SDK's setCertificateWithOptions).
   SetCertificate: { method: 'POST', body: ['CasId', 'Certificate', 'Id', 'Name', 'PrivateKey', 'Region', 'SiteId', 'Type'] },
   DeleteCertificate: { method: 'GET' },
   CreateClientCertificate: { method: 'POST', body: ['CSR', 'PkeyType', 'ValidityDays'] },

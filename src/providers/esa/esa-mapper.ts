@@ -101,7 +101,7 @@ export function mapApplication(body: EsaApplyCertificateBody, siteId: string): A
 }
 
 function certificateOf(wire: EsaAnyCertificateWire, scope: Scope): Certificate {
-  // Edge certificates say SigAlg/PubAlg, client and origin client ones SignatureAlgorithm/PubkeyAlgorithm (REFERENCE.md 7, item 9).
+  // Edge certificates say SigAlg/PubAlg, client and origin client ones SignatureAlgorithm/PubkeyAlgorithm (the SDK's models; esa-shapes.ts).
   const edge = scope.kind === 'EDGE';
   return compact({
     ref: { provider: 'ESA', kind: scope.kind, siteId: scope.siteId, nativeId: scope.nativeId },
@@ -148,7 +148,7 @@ function sanList(value: unknown): string[] {
 
 /**
  * ESA mixes `2023-11-26T16:00:00Z` (validity) and `2022-06-24 07:48:51` (CreateTime/UpdateTime), the
- * latter without a zone but UTC (REFERENCE.md 7, item 9).
+ * latter without a zone but UTC (examples of https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-getcertificate).
  */
 const ESA_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?$/;
 

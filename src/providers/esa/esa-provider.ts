@@ -94,7 +94,9 @@ export class EsaCloudProvider implements EsaProvider {
 
   /**
    * Edge, then client, then origin client certificates. A plan without a client-certificate feature
-   * refuses that feature's actions with QuotaCheckFailed.Function (api-docs 000, 001); such a site
+   * refuses that feature's actions with QuotaCheckFailed.Function (error tables of
+   * https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-uploadsiteoriginclientcertificate and
+   * https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-createclientcertificate); such a site
    * simply has none of those certificates, so the refusal reads as an empty list.
    */
   async listSiteCertificates(siteId: string): Promise<Certificate[]> {

@@ -1,6 +1,7 @@
 /**
- * The ESA response bodies the adapter reads, in the cloud's own PascalCase (REFERENCE.md 3.2-3.5 and
- * api-docs 000-004). Every field is optional because the cloud may leave any out, and where the docs
+ * The ESA response bodies the adapter reads, in the cloud's own PascalCase: the operation pages (for
+ * example https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-getcertificate) and the
+ * generated SDK's models (https://github.com/aliyun/alibabacloud-typescript-sdk/tree/master/esa-20240910/src/models). Every field is optional because the cloud may leave any out, and where the docs
  * and the examples disagree on a type both are allowed: the mapper checks each value before use.
  * These types stay inside src/providers; the rest of the gateway sees only the domain Certificate.
  */
@@ -52,7 +53,7 @@ export interface EsaCertificateWire {
   UpdateTime?: string;
 }
 
-/** Edge certificates name their algorithms `SigAlg` / `PubAlg` (REFERENCE.md 7, item 9). */
+/** Edge certificates name their algorithms `SigAlg` / `PubAlg` (the SDK's ListCertificates and GetCertificate models, https://github.com/aliyun/alibabacloud-typescript-sdk/tree/master/esa-20240910/src/models). */
 export interface EsaEdgeCertificateWire extends EsaCertificateWire {
   /** A string in the SDK model, a number in GetCertificate's example. */
   CasId?: WireId;

@@ -53,7 +53,8 @@ function nestedList(container: unknown, key: string): unknown[] {
 
 /**
  * ISO times, or milliseconds since the epoch as a number or a digit string (the
- * UploadServerCertificate page, api-docs 003, shows ExpireTime as `1504147745000`).
+ * UploadServerCertificate page shows ExpireTime as `1504147745000`:
+ * https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-uploadservercertificate).
  */
 function time(value: unknown): Date | undefined {
   let date: Date | undefined;

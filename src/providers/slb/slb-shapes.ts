@@ -1,6 +1,7 @@
 /**
- * The SLB 2014-05-15 response bodies the adapter reads, in the cloud's PascalCase (REFERENCE.md 4.2,
- * 4.3). Lists are nested one level deeper than they look: `{ServerCertificates: {ServerCertificate:
+ * The SLB 2014-05-15 response bodies the adapter reads, in the cloud's PascalCase
+ * (https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-uploadservercertificate,
+ * https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-describeservercertificates). Lists are nested one level deeper than they look: `{ServerCertificates: {ServerCertificate:
  * [...]}}` and `{SubjectAlternativeNames: {SubjectAlternativeName: [...]}}`. Every field is optional:
  * the mapper checks each value before use. These types stay inside src/providers.
  */
