@@ -30,7 +30,8 @@ export interface SignedRequest {
 const V3_AUTHORIZATION = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]+)$/;
 
 /**
- * Verifies the two schemes `@alicloud/openapi-client` signs with (REFERENCE.md 1.3-1.5): ACS3-HMAC-SHA256
+ * Verifies the two schemes `@alicloud/openapi-client` signs with (https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature,
+ * https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism): ACS3-HMAC-SHA256
  * in the Authorization header (its default) and the v2 RPC HMAC-SHA1 `Signature` query parameter.
  * Order: key, time, signature, nonce; a nonce is only spent by a request whose signature verified.
  */

@@ -11,7 +11,8 @@ export class EmulatorError extends Error {
 }
 
 /**
- * The POP gateway's common codes, shared by every RPC product (REFERENCE.md section 5.2). Where the
+ * The POP gateway's common codes, shared by every RPC product (SLB's list of them:
+ * https://github.com/AlibabaCloudDocs/slb/blob/master/intl.en-US/Classic%20Load%20Balancer/CLB%20Developer%20Guide/Developer%20Guide/Common%20error%20codes.md). Where the
  * docs disagree on a status, the one real responses show is used.
  */
 export const CommonErrors = {

@@ -29,7 +29,7 @@ export const DEMO = {
 } as const;
 
 /**
- * The demo account (CONTRACT.md section 6): four sites that exercise the access types, activation and
+ * The demo account (src/emulator/README.md, Demo state): four sites that exercise the access types, activation and
  * plan rules; two SLB regions; three CAS certificates; and a few certificates of every kind so no list
  * starts empty. Every certificate is real X.509 issued here.
  */

@@ -2,8 +2,9 @@ import { esaDateTime } from '../../pki/time-format';
 import { type SiteRecord, type StoredCertificate } from '../../state/records';
 
 /**
- * Response fields shared by the client certificate (REFERENCE.md 3.4) and site origin client
- * certificate (3.5) actions. Every certificate value comes from the facts read from the certificate
+ * Response fields shared by the client certificate (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-createclientcertificate)
+ * and site origin client certificate (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-uploadsiteoriginclientcertificate)
+ * actions. Every certificate value comes from the facts read from the certificate
  * when it was stored, so all actions report the same values for it.
  */
 
@@ -18,7 +19,7 @@ export function issuedFields(certificate: StoredCertificate): Record<string, unk
     SerialNumber: facts.serialNumber,
     FingerprintSha256: facts.fingerprintSha256,
     SignatureAlgorithm: facts.signatureAlgorithm,
-    // Typed string in the docs, shown as a number in their example; the SDK coerces either (api-docs/README.md).
+    // Typed string in the docs, shown as a number in their example; the generated SDK coerces either.
     ValidityDays: facts.validityDays,
   };
 }
@@ -36,7 +37,8 @@ export interface DescribedCertificate {
 
 /**
  * The `Result` of the Get and List actions of both kinds. These use `PubkeyAlgorithm` and
- * `SignatureAlgorithm`, where the edge certificate lists say `PubAlg` / `SigAlg` (REFERENCE.md 7.9).
+ * `SignatureAlgorithm`, where the edge certificate lists say `PubAlg` / `SigAlg` (the SDK's models,
+ * https://github.com/aliyun/alibabacloud-typescript-sdk/tree/master/esa-20240910/src/models).
  */
 export function resultFields(described: DescribedCertificate): Record<string, unknown> {
   const facts = described.certificate.facts;

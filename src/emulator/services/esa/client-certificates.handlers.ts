@@ -13,7 +13,7 @@ import {
 import { EsaErrors } from './esa-errors';
 import { listBody, pageOf, paginate, requireId, requireSite } from './esa-params';
 
-/** Client certificates issued by the account's ESA-managed CA (REFERENCE.md 3.4). */
+/** Client certificates issued by the account's ESA-managed CA (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-createclientcertificate). */
 export const clientCertificateActions: ActionTable = {
   CreateClientCertificate: write(async ({ params, account, env }) => {
     const site = requireSite(account, params);

@@ -9,7 +9,7 @@ import { storeCertificate } from '../stored-certificate';
 import { resolveClientAuthority } from './client-authority';
 import { EsaErrors } from './esa-errors';
 
-/** The key types ESA generates for a client certificate (CONTRACT.md 6: RSA 2048 or ECDSA P-256). */
+/** The key types ESA generates for a client certificate: RSA 2048 or ECDSA P-256 (src/emulator/README.md, Certificates). */
 const KEY_TYPES: readonly KeyAlgorithm[] = ['RSA', 'ECDSA'];
 const MAX_VALIDITY_DAYS = 3650;
 
@@ -121,7 +121,7 @@ export function findClientCertificate(account: Account, site: SiteRecord, id: st
   return record;
 }
 
-/** RevokeClientCertificate: "Revokes an activated client certificate" (SDK summary, REFERENCE.md 3.4). */
+/** RevokeClientCertificate: "Revokes an activated client certificate" (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-revokeclientcertificate). */
 export function revokeClientCertificate(account: Account, site: SiteRecord, id: string, now: Date): ClientCertificateRecord {
   const record = findClientCertificate(account, site, id);
   if (record.status !== 'active') throw EsaErrors.certificateStatusError('Only an active certificate can be revoked.');
@@ -134,7 +134,7 @@ export function activateClientCertificate(account: Account, site: SiteRecord, id
   return setStatus(account, record, 'active', now);
 }
 
-/** DeleteClientCertificate: "Deletes a revoked client certificate" (SDK summary, REFERENCE.md 3.4). */
+/** DeleteClientCertificate: "Deletes a revoked client certificate" (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-deleteclientcertificate). */
 export function deleteClientCertificate(account: Account, site: SiteRecord, id: string): ClientCertificateRecord {
   const record = findClientCertificate(account, site, id);
   if (record.status !== 'revoked') throw EsaErrors.certificateStatusError('Only a revoked certificate can be deleted; revoke it first.');

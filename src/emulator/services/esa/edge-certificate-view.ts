@@ -4,7 +4,8 @@ import { certificateStatus } from './edge-certificates.model';
 
 /**
  * A certificate as GetCertificate's `Result` and ListCertificates' `Result[]` show it, fields in the
- * documented order (REFERENCE.md 3.3). Every X.509 value comes from the stored facts, so a
+ * documented order (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-getcertificate,
+ * https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-listcertificates). Every X.509 value comes from the stored facts, so a
  * certificate still applying, which has none, shows none; only free certificates carry `DCV`.
  */
 export function certificateResult(record: EdgeCertificateRecord, nowMs: number): Record<string, unknown> {

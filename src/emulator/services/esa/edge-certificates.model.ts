@@ -6,7 +6,7 @@ import { esaCertificateId } from '../ids';
 import { acceptUpload, type UploadErrors } from '../key-pair-upload';
 import { EsaErrors } from './esa-errors';
 
-/** What ListCertificates documents for `Result[].Status` (REFERENCE.md 3.3), less `Issued`, which it reports as OK. */
+/** What ListCertificates documents for `Result[].Status` (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-listcertificates), less `Issued`, which it reports as OK. */
 export type EdgeCertificateStatus = 'OK' | 'Expiring' | 'Expired' | 'Applying' | 'ApplyFailed' | 'Canceled';
 
 /** The ESA console flags a certificate as expiring 30 days ahead. */

@@ -1,7 +1,8 @@
 import { EmulatorError } from '../../protocol/emulator-error';
 
 /**
- * ESA's documented errors, worded as its API reference pages (shared/api-docs 000-004) word them.
+ * ESA's documented errors, worded as the error tables of its API reference pages word them (for
+ * example https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-getcertificate).
  * `detail`, where taken, is appended so a caller learns which value was wrong.
  */
 export const EsaErrors = {

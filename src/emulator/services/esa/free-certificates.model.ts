@@ -138,7 +138,7 @@ async function issue(account: Account, env: ServiceEnvironment, record: EdgeCert
   account.touch();
 }
 
-/** GetCertificate reports a failed application in data: ApplyCode / ApplyMessage (REFERENCE.md 5.4). */
+/** GetCertificate reports a failed application in data: ApplyCode / ApplyMessage (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-getcertificate). */
 function reject(account: Account, env: ServiceEnvironment, record: EdgeCertificateRecord): void {
   const application = record.application;
   if (!application) return;

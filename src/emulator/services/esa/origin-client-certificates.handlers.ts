@@ -10,7 +10,7 @@ import {
   uploadOriginClientCertificate,
 } from './origin-client-certificates.model';
 
-/** Certificates ESA presents to a site's origin in mutual TLS (REFERENCE.md 3.5). */
+/** Certificates ESA presents to a site's origin in mutual TLS (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-uploadsiteoriginclientcertificate). */
 export const originClientCertificateActions: ActionTable = {
   UploadSiteOriginClientCertificate: write(({ params, account, env }) => {
     const site = requireSite(account, params);
@@ -31,7 +31,7 @@ export const originClientCertificateActions: ActionTable = {
     return { SiteId: Number(site.id), SiteName: site.name, Status: result.Status, Certificate: record.certificate.pem, Result: result };
   }),
 
-  // The doc's example answers PageSize 1024 (REFERENCE.md 3.5), so pages at least that large are accepted.
+  // The doc's example answers PageSize 1024 (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-listsiteoriginclientcertificates), so pages at least that large are accepted.
   ListSiteOriginClientCertificates: read(({ params, account, env }) => {
     const site = requireSite(account, params);
     const page = pageOf(params, 20, 1024);

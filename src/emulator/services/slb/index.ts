@@ -4,7 +4,7 @@ import { CommonErrors, EmulatorError } from '../../protocol/emulator-error';
 import { PRODUCT_VERSIONS } from '../action';
 import { serverCertificateActions } from './server-certificates.handlers';
 
-/** SLB 2014-05-15. Signature problems get the POP gateway's common codes (REFERENCE.md 5.2). */
+/** SLB 2014-05-15. Signature problems get the POP gateway's common codes (https://github.com/AlibabaCloudDocs/slb/blob/master/intl.en-US/Classic%20Load%20Balancer/CLB%20Developer%20Guide/Developer%20Guide/Common%20error%20codes.md). */
 export const slbService: ProductService = {
   product: 'SLB',
   version: PRODUCT_VERSIONS.SLB,

@@ -17,7 +17,7 @@ import {
   serverCertificateNameOf,
 } from './slb-params';
 
-/** SLB 2014-05-15 server certificates (REFERENCE.md section 4). */
+/** SLB 2014-05-15 server certificates (https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-uploadservercertificate and its sibling pages). */
 export const serverCertificateActions: ActionTable = {
   UploadServerCertificate: write(({ params, account, env }) => {
     const record = uploadServerCertificate(

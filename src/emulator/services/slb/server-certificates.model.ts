@@ -28,7 +28,8 @@ export interface DescribeFilter {
  * How each refused key pair is answered. An unparsable certificate gets InvalidParameter "The
  * specified parameter ServerCertificate format is error." rather than `KeyFormatError`: both
  * messages name the certificate, but this one pairs with "...key format is error." for the key, and
- * the UploadServerCertificate page's own error table (api-docs 003) lists only InvalidParameter for
+ * the UploadServerCertificate page's own error table (https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-uploadservercertificate)
+ * lists only InvalidParameter for
  * a pair that fails validation.
  */
 const UPLOAD_PROBLEMS: UploadErrors = {

@@ -2,7 +2,8 @@ import { CommonErrors, EmulatorError } from '../../protocol/emulator-error';
 
 /**
  * SLB's documented certificate errors, worded verbatim as its "Common error codes" page words them
- * (REFERENCE.md 5.3), plus the gateway codes SLB answers with for generic problems (5.2).
+ * (https://github.com/AlibabaCloudDocs/slb/blob/master/intl.en-US/Classic%20Load%20Balancer/CLB%20Developer%20Guide/Developer%20Guide/Common%20error%20codes.md),
+ * plus the gateway codes SLB answers with for generic problems (protocol/emulator-error.ts).
  *
  * Two documented codes are not here because nothing emulated can raise them: `KeyFormatError`
  * (an unparsable certificate answers the InvalidParameter "format is error" message instead; see
