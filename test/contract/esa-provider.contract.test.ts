@@ -55,7 +55,7 @@ const fixtures = {
     const csr = keyAlgorithm ? undefined : makeCsr({ commonName: `${uniqueLabel('client')}.${target.siteName}` });
     const created = await target.provider.createClientCertificate({ siteId: target.siteId, validityDays: 30, ...(csr ? { csr: csr.csrPem } : { keyAlgorithm }) });
     const ref = created.certificate.ref;
-    // ESA deletes only revoked client certificates (REFERENCE.md 3.4).
+    // ESA deletes only revoked client certificates (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-deleteclientcertificate).
     cleanup.add(async () => {
       await target.provider.revokeClientCertificate(ref).catch(() => undefined);
       await target.provider.deleteCertificate(ref);
@@ -361,7 +361,7 @@ function defineEsaEmulatorCases(get: () => { emulator: TestEmulator; connection:
           const names = (params: URLSearchParams) => [...params.keys()].sort().join(',');
           return `${request.headers['x-acs-action']} ${request.method} ?${names(url.searchParams)} body:${names(new URLSearchParams(request.body.toString()))}`;
         });
-        // REFERENCE.md 3.1, written out here rather than read from the adapter's own table.
+        // As the generated SDK sends them (https://github.com/aliyun/alibabacloud-typescript-sdk/blob/master/esa-20240910/src/client.ts), written out here rather than read from the adapter's own table.
         expect([...seen].sort()).toEqual(
           [
             'SetCertificate POST ? body:Certificate,Name,PrivateKey,SiteId,Type',

@@ -87,7 +87,7 @@ export function emulatorConnection(emulator: { endpoint: string }): Connection {
   return { endpoint: emulator.endpoint, protocol: 'http', accessKeyId: 'emulator-key', accessKeySecret: 'emulator-secret' };
 }
 
-/** The real cloud, configured as the gateway is (CONTRACT.md section 2). */
+/** The real cloud, configured as the gateway is (README.md, Settings). */
 export function cloudConnection(endpointVariable: 'ESA_ENDPOINT' | 'SLB_ENDPOINT', defaultEndpoint: string): Connection {
   return {
     endpoint: process.env[endpointVariable] ?? defaultEndpoint,

@@ -4,7 +4,10 @@ import { type RunningEmulator } from '../../src/emulator/emulator';
 
 export type SignatureScheme = 'v3' | 'v2';
 
-/** How each action is sent, as the generated SDKs send it (REFERENCE.md 3.1 and 4.1). */
+/**
+ * How each action is sent, as the generated SDKs send it (https://github.com/aliyun/alibabacloud-typescript-sdk/blob/master/esa-20240910/src/client.ts,
+ * https://github.com/aliyun/alibabacloud-java-sdk/blob/master/slb-20140515/src/main/java/com/aliyun/slb20140515/Client.java).
+ */
 export interface CallShape {
   method: 'GET' | 'POST';
   /** Parameters that travel in a form body; the rest go in the query string. */
@@ -105,7 +108,8 @@ export class AlibabaTestClient {
       reqBodyType: overrides.jsonBody ? 'json' : 'formData',
       bodyType: 'json',
     });
-    // Both bounds: the client's connect timeout also fires while it waits for the answer (REFERENCE.md 1.8).
+    // Both bounds: the client's connect timeout is the socket's idle timeout, so it also fires while it waits for
+    // the answer (httpx, the client's transport: node_modules/httpx/lib/index.js).
     const runtime = new $Util.RuntimeOptions({ readTimeout: this.timeoutMs, connectTimeout: this.timeoutMs });
     const response = (await this.client.callApi(callParams, request, runtime)) as { body: T };
     return response.body;

@@ -1,6 +1,6 @@
 import { type GraphQLAnswer } from './gateway';
 
-/** What CONTRACT.md section 5 puts in every error's extensions. */
+/** What every error's extensions hold (docs/ARCHITECTURE.md, How errors travel). */
 export interface ErrorExtensions {
   code: string;
   category: string;

@@ -8,7 +8,7 @@ import {
   mapUploadedOriginClientCertificate,
 } from '../../../src/providers/esa/esa-mapper';
 
-/** Answers shaped like the examples of the ESA reference pages (api-docs 000-004, REFERENCE.md 3). */
+/** Answers shaped like the examples of the ESA reference pages (for example https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-getcertificate). */
 const GET_CERTIFICATE = {
   SiteId: 1234567890123,
   SiteName: 'example.com ',

@@ -1,6 +1,9 @@
 import { mapServerCertificate, mapServerCertificates } from '../../../src/providers/slb/slb-mapper';
 
-/** Shaped like the UploadServerCertificate page's JSON example (api-docs 003) and REFERENCE.md 4.3. */
+/**
+ * Shaped like the JSON examples of https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-uploadservercertificate
+ * and https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-describeservercertificates.
+ */
 const UPLOADED = {
   CommonName: '*.example1.com',
   RegionIdAlias: 'cn-hangzhou',
