@@ -1,6 +1,6 @@
 import { type Access } from './access';
 import { regionOf, siteOf, type Certificate, type CertificateRef } from './certificate';
-import { type CertificateReader } from './certificate-reader';
+import { type Change, type CertificateReader } from './certificate-reader';
 import { GatewayError } from './errors/gateway-error';
 import { decodeCertificateId } from './global-id';
 import {
@@ -20,7 +20,8 @@ import { type EsaProvider, type SlbProvider } from './ports';
 /**
  * The gateway's operations, per request. Reads go through the request's reader (batched, memoised);
  * writes validate what the documentation defines as invalid before calling the cloud, then make the
- * reader forget what it knew, here and in the shared cache.
+ * reader forget what it knew, here and in the shared cache: after a success, and after a call whose
+ * outcome is unknown, since the cloud may have made that change too.
  */
 export class CertificateService {
   constructor(
@@ -83,7 +84,7 @@ export class CertificateService {
     const checkedSiteId = checkSiteId(siteId, 'ApplyCertificate');
     this.access.requireSite(checkedSiteId);
     const input = { siteId: checkedSiteId, domains: checkFreeCertificateDomains(domains, type), type };
-    const result = await this.esa.applyCertificate(input);
+    const result = await this.change({ siteId: input.siteId }, () => this.esa.applyCertificate(input));
     await this.reader.changed({ siteId: input.siteId });
     return result;
   }
@@ -96,13 +97,15 @@ export class CertificateService {
     let ref: CertificateRef;
     if (input.casId !== undefined) {
       if (input.certificate !== undefined || input.privateKey !== undefined) throw refusedBoth();
-      ref = await this.esa.setCertificate({ siteId, kind: 'cas', casId: input.casId, ...name });
+      const attach = { siteId, kind: 'cas' as const, casId: input.casId, ...name };
+      ref = await this.change({ siteId }, () => this.esa.setCertificate(attach));
     } else {
       if (input.certificate === undefined || input.privateKey === undefined) {
         throw GatewayError.refused('InvalidParameter', 'ESA', 'Give certificate and privateKey, or casId.', 'SetCertificate');
       }
       checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'SetCertificate');
-      ref = await this.esa.setCertificate({ siteId, kind: 'upload', certificate: input.certificate, privateKey: input.privateKey, ...name });
+      const upload = { siteId, kind: 'upload' as const, certificate: input.certificate, privateKey: input.privateKey, ...name };
+      ref = await this.change({ siteId }, () => this.esa.setCertificate(upload));
     }
     await this.reader.changed({ siteId, ref });
     return this.reader.certificate(ref);
@@ -113,7 +116,7 @@ export class CertificateService {
     this.access.requireSite(siteId);
     checkName(input.name, 'ESA', 'UploadSiteOriginClientCertificate');
     checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'UploadSiteOriginClientCertificate');
-    const certificate = await this.esa.uploadOriginClientCertificate({ ...input, siteId });
+    const certificate = await this.change({ siteId }, () => this.esa.uploadOriginClientCertificate({ ...input, siteId }));
     await this.reader.changed({ siteId });
     // The upload answer describes the certificate without its name, PEM or SANs (api-docs 000): the
     // name is the one just given, and the PEM just uploaded is the certificate.
@@ -132,7 +135,7 @@ export class CertificateService {
       }
       checkCsr(input.csr);
     }
-    const created = await this.esa.createClientCertificate({ ...input, siteId, validityDays });
+    const created = await this.change({ siteId }, () => this.esa.createClientCertificate({ ...input, siteId, validityDays }));
     await this.reader.changed({ siteId });
     // Completed from its PEM like every read (the create answer has no SANs or key algorithm).
     return { ...created, certificate: withPemFacts(created.certificate) };
@@ -154,7 +157,7 @@ export class CertificateService {
     } else if (input.aliCloudCertificateId === undefined) {
       throw GatewayError.refused('InvalidParameter', 'SLB', 'Give serverCertificate and privateKey, or aliCloudCertificateId.', 'UploadServerCertificate');
     }
-    const certificate = await this.slb.uploadServerCertificate({ ...input, regionId, name });
+    const certificate = await this.change({ regionId }, () => this.slb.uploadServerCertificate({ ...input, regionId, name }));
     await this.reader.changed({ regionId });
     return certificate;
   }
@@ -162,7 +165,7 @@ export class CertificateService {
   async revokeClientCertificate(id: string): Promise<Certificate> {
     const ref = clientRef(id);
     this.access.require(ref);
-    await this.esa.revokeClientCertificate(ref);
+    await this.change({ ref, siteId: siteOf(ref) }, () => this.esa.revokeClientCertificate(ref));
     await this.reader.changed({ ref, siteId: siteOf(ref) });
     return this.reader.certificate(ref);
   }
@@ -170,7 +173,7 @@ export class CertificateService {
   async activateClientCertificate(id: string): Promise<Certificate> {
     const ref = clientRef(id);
     this.access.require(ref);
-    await this.esa.activateClientCertificate(ref);
+    await this.change({ ref, siteId: siteOf(ref) }, () => this.esa.activateClientCertificate(ref));
     await this.reader.changed({ ref, siteId: siteOf(ref) });
     return this.reader.certificate(ref);
   }
@@ -182,7 +185,7 @@ export class CertificateService {
       throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'Only SLB server certificates can be renamed.', 'SetServerCertificateName');
     }
     const newName = checkNewName(name);
-    await this.slb.renameServerCertificate(ref, newName);
+    await this.change({ ref, regionId: regionOf(ref) }, () => this.slb.renameServerCertificate(ref, newName));
     await this.reader.changed({ ref, regionId: regionOf(ref) });
     return this.reader.certificate(ref);
   }
@@ -190,9 +193,24 @@ export class CertificateService {
   async deleteCertificate(id: string): Promise<CertificateRef> {
     const ref = decodeCertificateId(id);
     this.access.require(ref);
-    await (ref.provider === 'ESA' ? this.esa : this.slb).deleteCertificate(ref);
-    await this.reader.changed({ ref, siteId: siteOf(ref), regionId: regionOf(ref) });
+    const touched = { ref, siteId: siteOf(ref), regionId: regionOf(ref) };
+    await this.change(touched, () => (ref.provider === 'ESA' ? this.esa : this.slb).deleteCertificate(ref));
+    await this.reader.changed(touched);
     return ref;
+  }
+
+  /**
+   * Runs one change at the cloud. When its outcome is unknown (sent, never answered), the cloud may
+   * have made it: what it may have touched is forgotten as after a success, so no read serves what
+   * was true before it, and the caller hears the unknown outcome, never a cache failure instead.
+   */
+  private async change<T>(touched: Change, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof GatewayError && error.outcomeUnknown) await this.reader.changed(touched).catch(() => undefined);
+      throw error;
+    }
   }
 }
 

@@ -10,6 +10,11 @@ export interface GatewayErrorDetails {
   requestId?: string;
   /** The upstream HTTP status; defaults to the catalogue's. */
   httpStatus?: number;
+  /**
+   * A change the cloud received but never answered (a timeout, a connection lost after sending):
+   * it may have been applied, so trying it again blindly could apply it twice.
+   */
+  outcomeUnknown?: boolean;
 }
 
 /**
@@ -32,7 +37,11 @@ export class GatewayError extends Error {
     const spec = isKnownCode(code) ? ERROR_CATALOGUE[code] : specForUnknown(details.httpStatus ?? 0);
     this.category = spec.category;
     this.httpStatus = details.httpStatus ?? spec.httpStatus;
-    this.retryable = spec.retryable;
+    this.retryable = spec.retryable && details.outcomeUnknown !== true;
+  }
+
+  get outcomeUnknown(): boolean {
+    return this.details.outcomeUnknown === true;
   }
 
   /** Input the documentation defines as invalid, refused before any cloud call. */
@@ -47,5 +56,11 @@ export class GatewayError extends Error {
    */
   static refusedAs(code: ErrorCode, provider: ErrorProvider, message: string, action?: string): GatewayError {
     return new GatewayError(code, message, { provider, ...(action ? { action } : {}) });
+  }
+
+  /** A change sent to the cloud whose answer never came: `what` says what happened to it. */
+  static outcomeUnknown(code: 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNREACHABLE', provider: ErrorProvider, action: string, what: string): GatewayError {
+    const message = `The outcome is unknown: ${what} The cloud may have made the change; check before trying again.`;
+    return new GatewayError(code, message, { provider, action, outcomeUnknown: true });
   }
 }

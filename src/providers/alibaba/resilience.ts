@@ -30,10 +30,12 @@ export interface ResilienceObserver {
 /** One try at the cloud that gives up after `timeoutMs` (the client's own connect and read timeouts). */
 export type Attempt<T> = (timeoutMs: number) => Promise<T>;
 
-/** One call's clock: the time left of its budget, and whether its deadline has passed. */
+/** One call's clock: the time left of its budget, whether its deadline has passed, and whether an attempt is out. */
 interface CallState {
   remaining(): number;
   expired: boolean;
+  /** An attempt has been sent and not yet answered: a change it carries may be under way at the cloud. */
+  inFlight: boolean;
 }
 
 export const DEFAULT_RETRY: Readonly<RetrySettings> = { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 1_000, minAttemptMs: 250 };
@@ -48,10 +50,11 @@ export function isRead(action: string): boolean {
 
 /**
  * Only what the catalogue marks retryable is a fault of the cloud: a documented 4xx such as
- * Certificate.NotFound is an answer, neither retried nor counted against the breaker.
+ * Certificate.NotFound is an answer, neither retried nor counted against the breaker. A change left
+ * unanswered is not retryable, yet the cloud failed to answer it all the same.
  */
 function isFault(error: unknown): boolean {
-  return error instanceof GatewayError && error.retryable;
+  return error instanceof GatewayError && (error.retryable || error.outcomeUnknown);
 }
 
 /**
@@ -88,13 +91,13 @@ export class UpstreamResilience {
    */
   async execute<T>(action: string, budgetMs: number, attempt: Attempt<T>): Promise<T> {
     const started = performance.now();
-    const call: CallState = { remaining: () => budgetMs - (performance.now() - started), expired: false };
+    const call: CallState = { remaining: () => budgetMs - (performance.now() - started), expired: false, inFlight: false };
     let timer: NodeJS.Timeout | undefined;
     // Aggressive: the caller is answered at the deadline even if the client's own timer fires late.
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         call.expired = true;
-        reject(this.timedOut(action, budgetMs));
+        reject(this.timedOut(action, budgetMs, call.inFlight));
       }, budgetMs);
     });
     const attempts = this.attempts(action, budgetMs, attempt, call);
@@ -124,10 +127,14 @@ export class UpstreamResilience {
         throw GatewayError.refused('UPSTREAM_TIMEOUT', this.product, why, action);
       }
       try {
-        return await this.breaker.execute(() => attempt(Math.max(1, Math.floor(call.remaining()))));
+        return await this.breaker.execute(() => {
+          call.inFlight = true;
+          return attempt(Math.max(1, Math.floor(call.remaining())));
+        });
       } catch (error) {
         const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1));
         const worthRetrying = attempts <= retries && isFault(error) && this.breaker.state === CircuitState.Closed && call.remaining() >= ceiling + minAttemptMs;
+        call.inFlight = false;
         if (!worthRetrying || call.expired) throw error;
         this.observer?.retried(action);
         await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * ceiling)));
@@ -145,7 +152,13 @@ export class UpstreamResilience {
     return error;
   }
 
-  private timedOut(action: string, budgetMs: number): GatewayError {
-    return GatewayError.refused('UPSTREAM_TIMEOUT', this.product, `${this.product} ${action} did not finish within ${budgetMs} ms.`, action);
+  /**
+   * A change still out at the deadline may yet be made by the cloud (a slow SetCertificate still
+   * creates the certificate), so the caller is told its outcome is unknown rather than to retry.
+   */
+  private timedOut(action: string, budgetMs: number, inFlight = false): GatewayError {
+    const what = `${this.product} ${action} did not finish within ${budgetMs} ms.`;
+    if (inFlight && !isRead(action)) return GatewayError.outcomeUnknown('UPSTREAM_TIMEOUT', this.product, action, what);
+    return GatewayError.refused('UPSTREAM_TIMEOUT', this.product, what, action);
   }
 }

@@ -2,7 +2,7 @@ import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
 import { GatewayError } from '../../domain/errors/gateway-error';
 import { type ProviderName } from '../../domain/certificate';
-import { type UpstreamResilience } from './resilience';
+import { isRead, type UpstreamResilience } from './resilience';
 
 export interface RpcClientOptions {
   product: ProviderName;
@@ -38,8 +38,9 @@ export interface RpcAnswer<T> {
   requestId?: string;
 }
 
-/** What the tea runtime throws for an HTTP error answer (REFERENCE.md 1.7). */
+/** What the tea runtime throws: an HTTP error answer, or Node's error for the connection. */
 interface TeaResponseError {
+  /** The cloud's error code, or Node's (`ECONNREFUSED`, `ECONNRESET`...). */
   code?: string;
   statusCode?: number;
   data?: { RequestId?: string; Message?: string };
@@ -124,12 +125,21 @@ export class RpcClient {
         ...(error.data?.RequestId ? { requestId: error.data.RequestId } : {}),
       });
     }
+    // A change that was sent but not answered may have been made: the caller must check, not retry.
+    const change = !isRead(action);
     if (error.name === 'RequestTimeoutError' || /Timeout/.test(error.message ?? '')) {
-      return GatewayError.refused('UPSTREAM_TIMEOUT', provider, `${provider} ${action} took longer than ${timeoutMs} ms.`, action);
+      const what = `${provider} ${action} took longer than ${timeoutMs} ms.`;
+      return change ? GatewayError.outcomeUnknown('UPSTREAM_TIMEOUT', provider, action, what) : GatewayError.refused('UPSTREAM_TIMEOUT', provider, what, action);
+    }
+    if (change && !NOT_SENT.has(error.code ?? '')) {
+      return GatewayError.outcomeUnknown('UPSTREAM_UNREACHABLE', provider, action, `${provider} ${action} lost its connection before an answer came.`);
     }
     return GatewayError.refused('UPSTREAM_UNREACHABLE', provider, `${provider} ${action} failed before answering.`, action);
   }
 }
+
+/** Node's errors for a connection that was never made: nothing was sent, so nothing was changed. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 /** One attempt's report to `observe`, made once: when the attempt settles, or when its caller stops waiting. */
 class AttemptReport {
