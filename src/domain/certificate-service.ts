@@ -118,7 +118,8 @@ export class CertificateService {
     checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'UploadSiteOriginClientCertificate');
     const certificate = await this.change({ siteId }, () => this.esa.uploadOriginClientCertificate({ ...input, siteId }));
     await this.reader.changed({ siteId });
-    // The upload answer describes the certificate without its name, PEM or SANs (api-docs 000): the
+    // The upload answer describes the certificate without its name, PEM or SANs
+    // (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-uploadsiteoriginclientcertificate): the
     // name is the one just given, and the PEM just uploaded is the certificate.
     const given = input.name?.trim();
     const named = certificate.name === undefined && given ? { ...certificate, name: given } : certificate;

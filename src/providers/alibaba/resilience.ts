@@ -59,8 +59,10 @@ function isFault(error: unknown): boolean {
 
 /**
  * How one product's calls ride out a misbehaving cloud: a deadline per call, retries with backoff for
- * reads, a circuit breaker and a rate limit per product. The client itself never retries
- * (REFERENCE.md 1.8), so this is the only place a call is repeated.
+ * reads, a circuit breaker and a rate limit per product. The client itself never retries (its
+ * request loop repeats only on a RetryError, which nothing throws:
+ * https://github.com/aliyun/darabonba-openapi/blob/master/ts/src/client.ts), so this is the only
+ * place a call is repeated.
  */
 export class UpstreamResilience {
   private readonly breaker: CircuitBreakerPolicy;

@@ -51,7 +51,9 @@ interface TeaResponseError {
 /**
  * One product's RPC endpoint through the unmodified `@alicloud/openapi-client` (ACS3-HMAC-SHA256
  * signatures). The client never retries and bounds each call by both its connect and read timeouts
- * (REFERENCE.md 1.8), so both are set to the time the attempt may take; retries, the breaker and the
+ * (https://github.com/aliyun/darabonba-openapi/blob/master/ts/src/client.ts; the connect timeout is
+ * the socket's idle timer, so it also fires while an answer is awaited), so both are set to the time
+ * the attempt may take; retries, the breaker and the
  * rate limit come from the `resilience` option. Every failure leaves here as a GatewayError carrying
  * the documented code; no SDK type or error escapes.
  */

@@ -19,7 +19,8 @@ type SlbRef = Extract<CertificateRef, { provider: 'SLB' }>;
 
 /**
  * SLB 2014-05-15 behind the CertificateProvider port. Every SLB action is a POST with all parameters
- * in the query string, PEM certificate and key included, as its SDKs send them (REFERENCE.md 4.1).
+ * in the query string, PEM certificate and key included, as its SDKs send them (the SLB 2014-05-15
+ * clients of https://github.com/aliyun/alibabacloud-typescript-sdk/tree/master/slb-20140515).
  */
 export class SlbCloudProvider implements SlbProvider {
   readonly name = 'SLB';
@@ -117,7 +118,9 @@ export class SlbCloudProvider implements SlbProvider {
 /**
  * SLB documents no code for an absent server certificate: a read lists nothing, and Delete and
  * SetServerCertificateName answer InvalidParameter "The specified parameter ServerCertificateId is not
- * Support." (SLB's common error codes; the DeleteServerCertificate page,
+ * Support." (SLB's common error codes,
+ * https://github.com/AlibabaCloudDocs/slb/blob/master/intl.en-US/Classic%20Load%20Balancer/CLB%20Developer%20Guide/Developer%20Guide/Common%20error%20codes.md;
+ * the DeleteServerCertificate page,
  * https://www.alibabacloud.com/help/doc-detail/34182.htm, lists no other code for it). The gateway
  * reports absence with ESA's documented `Certificate.NotFound` for both clouds and every action, so
  * callers handle one code for "not there". The status is what SLB answered, 404 for a read that found

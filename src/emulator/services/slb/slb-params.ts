@@ -27,7 +27,10 @@ export function regionIdOf(params: Params): string {
   return params.required('RegionId', () => SlbErrors.missingParameter('RegionId')).trim();
 }
 
-/** DeleteServerCertificate only: its SDK sends RegionId as optional (REFERENCE.md 7, item 14). */
+/**
+ * DeleteServerCertificate only: its page marks RegionId optional
+ * (https://help.aliyun.com/document_detail/34182.htm), and its SDK does not require it.
+ */
 export function optionalRegionIdOf(params: Params): string | undefined {
   return params.optional('RegionId')?.trim();
 }
@@ -70,7 +73,8 @@ function aliCloudCertificateNameOf(params: Params): string | undefined {
 
 /**
  * UploadServerCertificate takes a third-party certificate (ServerCertificate + PrivateKey) or a CAS
- * one (AliCloudCertificateId, optionally named), never both (REFERENCE.md 4.1). A half-given PEM
+ * one (AliCloudCertificateId, optionally named), never both (the UploadServerCertificate page cited
+ * above). A half-given PEM
  * pair stays a PEM upload, so it gets the documented "...ServerCertificate or Key is empty." answer.
  */
 export function certificateSourceOf(params: Params): CertificateSource {
