@@ -28,7 +28,7 @@ export function buildForBench(): Build {
   const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, REPO);
   const compilerOptions: ts.CompilerOptions = { ...options, module: ts.ModuleKind.CommonJS, sourceMap: false, inlineSourceMap: false, incremental: false, declaration: false };
   const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
-  const sources = [...typescriptFiles(join(REPO, 'src')), ...['baseline-server.ts', 'direct-client-process.ts', 'upstream.ts'].map((file) => join(REPO, 'bench', file))];
+  const sources = [...typescriptFiles(join(REPO, 'src')), ...['baseline-server.ts', 'memory-baseline-server.ts', 'direct-client-process.ts', 'upstream.ts'].map((file) => join(REPO, 'bench', file))];
   for (const source of sources) {
     const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), { compilerOptions, fileName: source });
     const target = join(dir, relative(REPO, source)).replace(/\.ts$/, '.js');

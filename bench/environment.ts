@@ -122,6 +122,14 @@ export async function startEnvironment(settings: { upstreamConcurrency: number; 
   };
 }
 
+/**
+ * A second gateway like the first (same build, settings, emulator and Redis, a key of its own), for a
+ * phase that may leave it stalled: it can be killed and started again without touching `env.gateway`.
+ */
+export function startSpareGateway(env: BenchEnvironment): Promise<GatewayProcess> {
+  return startGatewayProcess(env.build, env.emulator, env.redis.url, env.cpu, env.gateway.settings);
+}
+
 /** A setting of the run that may be 0 (to turn a gateway feature off for a comparison). */
 function wholeNumber(name: string, fallback: number): number {
   const raw = process.env[name];

@@ -12,6 +12,15 @@ export interface LoadOptions {
   warmupMs: number;
   /** When given, a 200 whose body differs is counted as a mismatch. */
   expectedBody?: Buffer;
+  /**
+   * Counts every request sent in the measured window, however late its answer, instead of the
+   * answers that arrive within it: a server that stalls past the window's end shows it in the latencies.
+   */
+  countLateAnswers?: boolean;
+  /** Ends the run at once: a request still waiting counts in `unanswered`, with its wait so far as its latency (a lower bound). */
+  signal?: AbortSignal;
+  /** Return the measured latencies, to pool several runs. */
+  keepLatencies?: boolean;
 }
 
 export interface LoadResult {
@@ -30,6 +39,10 @@ export interface LoadResult {
   mismatches: number;
   /** Answers seen in total, warm-up included (what errors are out of). */
   answered: number;
+  /** Requests still waiting when `signal` ended the run. */
+  unanswered: number;
+  /** The measured latencies, ascending (with `keepLatencies`). */
+  latenciesMs?: number[];
 }
 
 const ERRORS_MEMBER = Buffer.from('"errors"');
@@ -50,6 +63,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let errors = 0;
   let mismatches = 0;
   let answered = 0;
+  let unanswered = 0;
+  const aborted = () => options.signal?.aborted === true;
+  const closeAll = () => connections.forEach((connection) => connection.close());
+  options.signal?.addEventListener('abort', closeAll, { once: true });
 
   const judge = (answer: HttpAnswer) => {
     answered += 1;
@@ -57,24 +74,35 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     else if (options.expectedBody && !answer.body.equals(options.expectedBody)) mismatches += 1;
   };
 
+  const record = (sent: number, done: number) => {
+    const measured = options.countLateAnswers ? sent >= measureFrom && sent < measureUntil : done >= measureFrom && done <= measureUntil;
+    if (measured) latencies.push(done - sent);
+  };
+
   const loop = async (index: number) => {
     let connection = connections[index] as HttpConnection;
-    while (performance.now() < measureUntil) {
+    while (performance.now() < measureUntil && !aborted()) {
       const sent = performance.now();
       try {
         judge(await connection.send(options.request));
       } catch {
+        if (aborted()) {
+          unanswered += 1;
+          record(sent, performance.now());
+          break;
+        }
         errors += 1;
         connection.close();
         connection = await HttpConnection.open(host, port);
+        connections[index] = connection;
         continue;
       }
-      const done = performance.now();
-      if (done >= measureFrom && done <= measureUntil) latencies.push(done - sent);
+      record(sent, performance.now());
     }
     connection.close();
   };
   await Promise.all(connections.map((_, index) => loop(index)));
+  options.signal?.removeEventListener('abort', closeAll);
 
   latencies.sort((a, b) => a - b);
   const durationS = options.durationMs / 1000;
@@ -90,5 +118,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors,
     mismatches,
     answered,
+    unanswered,
+    ...(options.keepLatencies ? { latenciesMs: latencies } : {}),
   };
 }

@@ -44,7 +44,8 @@ export interface NodeChild {
   send(line: string): void;
   /** Its next stdout line after the announcement. */
   nextLine(): Promise<string>;
-  stop(): Promise<number | null>;
+  /** SIGTERM, then SIGKILL after `graceMs` (20 s): a process whose event loop is blocked never handles SIGTERM. */
+  stop(graceMs?: number): Promise<number | null>;
 }
 
 export interface NodeChildOptions {
@@ -111,15 +112,15 @@ export async function startNodeChild(options: NodeChildOptions): Promise<NodeChi
       if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`${options.script} has exited.\n${stderr}`));
       return new Promise((resolveLine, rejectLine) => waiting.push({ resolve: resolveLine, reject: rejectLine }));
     },
-    stop: () => stopChild(child),
+    stop: (graceMs) => stopChild(child, graceMs),
   };
 }
 
-/** SIGTERM (the gateway drains and exits, which is also when --cpu-prof writes), SIGKILL after 20 s. */
-function stopChild(child: ChildProcess): Promise<number | null> {
+/** SIGTERM (the gateway drains and exits, which is also when --cpu-prof writes), SIGKILL after the grace. */
+function stopChild(child: ChildProcess, graceMs = 20_000): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolveExit) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', (code) => {
       clearTimeout(killer);
       resolveExit(code);

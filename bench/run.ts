@@ -6,6 +6,7 @@ import { seedCertificates, startEnvironment } from './environment';
 import { measureBatchSizes } from './phases/batch-sizes';
 import { measureCachedThroughput } from './phases/cached-throughput';
 import { measureColdPath } from './phases/cold-path';
+import { measureRefusals } from './phases/refusals';
 import { measureUpstreamCalls } from './phases/upstream-calls';
 import { readMemory } from './process-sampler';
 import { printReport, targetsOf, type BenchResults } from './report';
@@ -30,11 +31,12 @@ async function main(): Promise<void> {
     const seeded = await seedCertificates(env.direct, 1000);
     log(`seeded ${seeded.length} edge certificates with SetCertificate in ${Math.round(performance.now() - seedStarted)} ms`);
 
+    const durationS = setting('BENCH_DURATION_S', 5);
     const throughput = await measureCachedThroughput(
       env,
       {
         connections: setting('BENCH_CONNECTIONS', 32),
-        durationMs: setting('BENCH_DURATION_S', 5) * 1000,
+        durationMs: durationS * 1000,
         warmupMs: 1000,
         rounds: setting('BENCH_ROUNDS', 5),
         singleConnectionRounds: 3,
@@ -50,6 +52,19 @@ async function main(): Promise<void> {
     const upstreamCalls = await measureUpstreamCalls(env, seeded, log);
     log(`certificates(ids:) by size, UPSTREAM_CONCURRENCY=${upstreamConcurrency}:`);
     const batchSizes = await measureBatchSizes(env, seeded, { sizes: [10, 100, 1000], repetitions: 3, latencyMs: 10, latencySizes: [100, 1000] }, log);
+    // Last, and on a spare gateway: a document that blocks the event loop leaves nothing behind for the other phases.
+    const refusals = await measureRefusals(
+      env,
+      {
+        connections: setting('BENCH_REFUSAL_CONNECTIONS', 4),
+        windowMs: setting('BENCH_REFUSAL_WINDOW_S', Math.min(2, durationS)) * 1000,
+        warmupMs: 500,
+        requestTimeoutMs: setting('BENCH_REFUSAL_TIMEOUT_S', 5) * 1000,
+        recoveryMs: 10_000,
+        capMs: setting('BENCH_REFUSAL_CAP_S', 120) * 1000,
+      },
+      log,
+    );
 
     const endMemory = readMemory(env.gateway.pid);
     const results: BenchResults = {
@@ -69,6 +84,7 @@ async function main(): Promise<void> {
       coldPathSlowUpstream,
       upstreamCalls,
       batchSizes,
+      refusals,
       memory: {
         peakRssBytesDuringThroughput: throughput.memory.peakRssBytesDuringRuns,
         ...(endMemory ? { vmHwmBytesAtEnd: endMemory.peakRssBytes } : {}),
@@ -78,10 +94,20 @@ async function main(): Promise<void> {
         cachedP50: throughput.loaded.ratios.p50,
         cachedP99: throughput.loaded.ratios.p99,
         ...(throughput.loaded.ratios.cpuPerRequest === undefined ? {} : { cachedCpuPerRequest: throughput.loaded.ratios.cpuPerRequest }),
+        cachedThroughputVsMemory: throughput.loaded.memoryRatios.throughput,
+        cachedP50VsMemory: throughput.loaded.memoryRatios.p50,
+        cachedP99VsMemory: throughput.loaded.memoryRatios.p99,
+        ...(throughput.loaded.memoryRatios.cpuPerRequest === undefined ? {} : { cachedCpuPerRequestVsMemory: throughput.loaded.memoryRatios.cpuPerRequest }),
         singleConnectionP50: throughput.singleConnection.ratios.p50,
         singleConnectionP99: throughput.singleConnection.ratios.p99,
+        singleConnectionP50VsMemory: throughput.singleConnection.memoryRatios.p50,
+        singleConnectionP99VsMemory: throughput.singleConnection.memoryRatios.p99,
         cold: coldPath.ratio,
         coldWith20msUpstream: coldPathSlowUpstream.ratio,
+        cachedP50UnderAbuse: refusals.ratios.p50,
+        cachedP99UnderAbuse: refusals.ratios.p99,
+        cachedMaxUnderAbuse: refusals.ratios.max,
+        ...(refusals.worst ? { worstRefusalP99OverCachedP50: refusals.worst.ratio } : {}),
       },
       targets: [],
       durationS: 0,

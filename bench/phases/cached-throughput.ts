@@ -1,9 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchEnvironment } from '../environment';
 import { countersSince, readGatewayCounters, type GatewayCounters } from '../gateway-metrics';
 import { jsonPost } from '../http-connection';
 import { runLoad, type LoadResult } from '../load-generator';
-import { jsonField, startNodeChild } from '../processes';
+import { jsonField, startNodeChild, type NodeChild } from '../processes';
 import { ForeignLoad, readCpuSeconds, readMemory, RssSampler } from '../process-sampler';
 import { CERTIFICATE_QUERY, graphqlBody } from '../queries';
 import { median } from '../stats';
@@ -12,14 +13,18 @@ export interface ThroughputSettings {
   connections: number;
   durationMs: number;
   warmupMs: number;
-  /** Interleaved pairs (baseline, gateway) of the throughput run. */
+  /** Interleaved rounds (Redis-GET floor, memory floor, gateway) of the throughput run. */
   rounds: number;
-  /** Interleaved pairs on one connection: service time without queueing. */
+  /** Interleaved rounds on one connection: service time without queueing. */
   singleConnectionRounds: number;
   singleConnectionDurationMs: number;
 }
 
-export type Target = 'baseline' | 'gateway';
+/** `baseline`: node:http + one Redis GET; `memoryBaseline`: node:http answering from memory. */
+export type Target = 'baseline' | 'memoryBaseline' | 'gateway';
+
+const TARGETS: readonly Target[] = ['baseline', 'memoryBaseline', 'gateway'];
+const LABELS: Record<Target, string> = { baseline: 'redis floor', memoryBaseline: 'mem floor', gateway: 'gateway' };
 
 export interface TargetRun extends LoadResult {
   target: Target;
@@ -40,12 +45,24 @@ export interface Summary {
   mismatches: number;
 }
 
+export interface Ratios {
+  throughput: number;
+  p50: number;
+  p99: number;
+  cpuPerRequest?: number;
+}
+
 export interface Comparison {
   runs: TargetRun[];
+  /** The Redis-GET floor. */
   baseline: Summary;
+  /** The in-memory floor. */
+  memoryBaseline: Summary;
   gateway: Summary;
-  /** gateway / baseline, from the medians. */
-  ratios: { throughput: number; p50: number; p99: number; cpuPerRequest?: number };
+  /** gateway / Redis-GET floor, from the medians. */
+  ratios: Ratios;
+  /** gateway / memory floor, from the medians. */
+  memoryRatios: Ratios;
 }
 
 export interface ThroughputResult {
@@ -68,9 +85,10 @@ export interface ThroughputResult {
 const BASELINE_KEY = 'bench:baseline:certificate';
 
 /**
- * Cached `certificate(id:)` against the baseline: the gateway's answer is produced once (warming its
- * cache), stored where the baseline reads it, and both are then loaded the same way, interleaved so
- * drift (thermal, the other core's load) hits both alike.
+ * Cached `certificate(id:)` against two floors: the gateway's answer is produced once (warming its
+ * cache), stored where the Redis-GET baseline reads it and in a file the memory baseline loads at
+ * start, and all three are then loaded the same way, interleaved so drift (thermal, the other core's
+ * load) hits each alike.
  */
 export async function measureCachedThroughput(env: BenchEnvironment, settings: ThroughputSettings, log: (line: string) => void): Promise<ThroughputResult> {
   const variables = { id: env.demoCertificateId };
@@ -78,19 +96,34 @@ export async function measureCachedThroughput(env: BenchEnvironment, settings: T
   const cached = await env.session.expectData(CERTIFICATE_QUERY, variables);
   const expectedBody = Buffer.from(cached.raw);
   await env.redis.client.set(BASELINE_KEY, expectedBody);
+  const bodyFile = join(env.build.dir, 'bench', 'memory-baseline-body.json');
+  writeFileSync(bodyFile, expectedBody);
 
+  const childEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_PATH: env.build.nodeModules };
+  const onServerCore = env.cpu.server === undefined ? {} : { cpu: env.cpu.server };
   const baseline = await startNodeChild({
     script: join(env.build.dir, 'bench', 'baseline-server.js'),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_PATH: env.build.nodeModules, REDIS_URL: env.redis.url, BASELINE_KEY },
-    ...(env.cpu.server === undefined ? {} : { cpu: env.cpu.server }),
+    env: { ...childEnv, REDIS_URL: env.redis.url, BASELINE_KEY },
+    ...onServerCore,
     announcement: (line) => jsonField(line, 'url'),
   });
+  let memoryBaseline: NodeChild | undefined;
   try {
-    const urls: Record<Target, URL> = { baseline: new URL('/graphql', baseline.announced), gateway: env.gateway.graphqlUrl };
-    const pids: Record<Target, number> = { baseline: baseline.pid, gateway: env.gateway.pid };
+    memoryBaseline = await startNodeChild({
+      script: join(env.build.dir, 'bench', 'memory-baseline-server.js'),
+      env: { ...childEnv, BASELINE_BODY_FILE: bodyFile },
+      ...onServerCore,
+      announcement: (line) => jsonField(line, 'url'),
+    });
+    const urls: Record<Target, URL> = {
+      baseline: new URL('/graphql', baseline.announced),
+      memoryBaseline: new URL('/graphql', memoryBaseline.announced),
+      gateway: env.gateway.graphqlUrl,
+    };
+    const pids: Record<Target, number> = { baseline: baseline.pid, memoryBaseline: memoryBaseline.pid, gateway: env.gateway.pid };
     const body = graphqlBody(CERTIFICATE_QUERY, variables);
-    // Byte for byte the same request, API key included, so both read and parse the same headers.
-    const requests: Record<Target, Buffer> = { baseline: jsonPost(urls.baseline, body, env.gateway.headers), gateway: jsonPost(urls.gateway, body, env.gateway.headers) };
+    // Byte for byte the same request, API key included, so all three read and parse the same headers.
+    const requests = Object.fromEntries(TARGETS.map((target) => [target, jsonPost(urls[target], body, env.gateway.headers)])) as Record<Target, Buffer>;
     let peakRss = 0;
     let rssSamples = 0;
 
@@ -113,13 +146,13 @@ export async function measureCachedThroughput(env: BenchEnvironment, settings: T
         ...(otherLoadCores === undefined ? {} : { otherLoadCores }),
       };
       if (cpuBefore !== undefined && cpuAfter !== undefined && result.answered > 0) run.cpuMsPerRequest = ((cpuAfter - cpuBefore) * 1000) / result.answered;
-      log(`  ${target.padEnd(8)} ${connections} conn: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors}${otherLoadCores === undefined ? '' : `, other load ${otherLoadCores.toFixed(2)} cores`}`);
+      log(`  ${LABELS[target].padEnd(11)} ${connections} conn: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors}${otherLoadCores === undefined ? '' : `, other load ${otherLoadCores.toFixed(2)} cores`}`);
       return run;
     };
 
-    // Untimed: JIT both servers and fill the connection pools before anything is kept.
-    const warmupErrors = { baseline: 0, gateway: 0 };
-    for (const target of ['baseline', 'gateway'] as const) {
+    // Untimed: JIT every server and fill the connection pools before anything is kept.
+    const warmupErrors: Record<Target, number> = { baseline: 0, memoryBaseline: 0, gateway: 0 };
+    for (const target of TARGETS) {
       const warm = await runLoad({ url: urls[target], request: requests[target], connections: settings.connections, durationMs: 1_500, warmupMs: 0, expectedBody });
       warmupErrors[target] = warm.errors + warm.mismatches;
     }
@@ -128,13 +161,13 @@ export async function measureCachedThroughput(env: BenchEnvironment, settings: T
     const interleave = async (rounds: number, connections: number, durationMs: number, warmupMs: number) => {
       const runs: TargetRun[] = [];
       for (let round = 0; round < rounds; round++) {
-        for (const target of ['baseline', 'gateway'] as const) runs.push(await measure(target, connections, durationMs, warmupMs));
+        for (const target of TARGETS) runs.push(await measure(target, connections, durationMs, warmupMs));
       }
       return compare(runs);
     };
-    log(`cached certificate(id:): ${settings.rounds} interleaved pairs, ${settings.connections} connections, ${settings.durationMs / 1000} s each`);
+    log(`cached certificate(id:): ${settings.rounds} interleaved rounds (Redis-GET floor, memory floor, gateway), ${settings.connections} connections, ${settings.durationMs / 1000} s each`);
     const loaded = await interleave(settings.rounds, settings.connections, settings.durationMs, settings.warmupMs);
-    log(`cached certificate(id:): ${settings.singleConnectionRounds} interleaved pairs on 1 connection`);
+    log(`cached certificate(id:): ${settings.singleConnectionRounds} interleaved rounds on 1 connection`);
     const singleConnection = await interleave(settings.singleConnectionRounds, 1, settings.singleConnectionDurationMs, 500);
     const gatewayCounters = countersSince(countersBefore, await readGatewayCounters(env.gateway.metricsUrl));
     const hwm = readMemory(env.gateway.pid)?.peakRssBytes;
@@ -149,6 +182,7 @@ export async function measureCachedThroughput(env: BenchEnvironment, settings: T
       warmupErrors,
     };
   } finally {
+    await memoryBaseline?.stop();
     await baseline.stop();
     await env.redis.client.del(BASELINE_KEY);
   }
@@ -168,16 +202,17 @@ function compare(runs: TargetRun[]): Comparison {
     };
   };
   const baseline = summary('baseline');
+  const memoryBaseline = summary('memoryBaseline');
   const gateway = summary('gateway');
+  return { runs, baseline, memoryBaseline, gateway, ratios: ratiosOf(gateway, baseline), memoryRatios: ratiosOf(gateway, memoryBaseline) };
+}
+
+/** gateway / floor: above 1 is better for throughput, below 1 for latency and CPU. */
+function ratiosOf(gateway: Summary, floor: Summary): Ratios {
   return {
-    runs,
-    baseline,
-    gateway,
-    ratios: {
-      throughput: gateway.rps / baseline.rps,
-      p50: gateway.p50Ms / baseline.p50Ms,
-      p99: gateway.p99Ms / baseline.p99Ms,
-      ...(gateway.cpuMsPerRequest !== undefined && baseline.cpuMsPerRequest !== undefined ? { cpuPerRequest: gateway.cpuMsPerRequest / baseline.cpuMsPerRequest } : {}),
-    },
+    throughput: gateway.rps / floor.rps,
+    p50: gateway.p50Ms / floor.p50Ms,
+    p99: gateway.p99Ms / floor.p99Ms,
+    ...(gateway.cpuMsPerRequest !== undefined && floor.cpuMsPerRequest !== undefined ? { cpuPerRequest: gateway.cpuMsPerRequest / floor.cpuMsPerRequest } : {}),
   };
 }
