@@ -1,6 +1,7 @@
 import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
 import { GatewayError } from '../../domain/errors/gateway-error';
+import { redactPem } from '../../domain/redaction';
 import { type ProviderName } from '../../domain/certificate';
 import { isRead, type UpstreamResilience } from './resilience';
 
@@ -98,8 +99,8 @@ export class RpcClient {
       reqBodyType: 'formData',
       bodyType: 'json',
     });
-    const body = call.body ? compact(call.body) : undefined;
-    const request = new $OpenApi.OpenApiRequest({ query: compact(call.query ?? {}), ...(body && Object.keys(body).length ? { body } : {}) });
+    const body = call.body ? wireParameters(call.body) : undefined;
+    const request = new $OpenApi.OpenApiRequest({ query: wireParameters(call.query ?? {}), ...(body && Object.keys(body).length ? { body } : {}) });
     const runtime = new $Util.RuntimeOptions({ readTimeout: timeoutMs, connectTimeout: timeoutMs });
     const report = new AttemptReport(action, this.options.observe);
     out.add(report);
@@ -160,7 +161,8 @@ class AttemptReport {
   }
 }
 
-function compact(values: Record<string, string | number | boolean | undefined>): Record<string, string> {
+/** Request parameters as the wire carries them: text, without the ones left out. */
+function wireParameters(values: Record<string, string | number | boolean | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) if (value !== undefined) out[key] = String(value);
   return out;
@@ -171,8 +173,7 @@ function compact(values: Record<string, string | number | boolean | undefined>):
  * the POP gateway appends to signature errors.
  */
 export function safeMessage(message: string): string {
-  return message
-    .replace(/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, '[redacted PEM]')
+  return redactPem(message)
     .replace(/\s*server string to sign is:[\s\S]*$/, '')
     .slice(0, 500);
 }

@@ -115,7 +115,7 @@ describe('secrets stay out of logs and error answers', () => {
     const answer = await upload();
 
     expect(answer.data ?? null).toBeNull();
-    expect(codeOf(answer)).toBe('InvalidParameter');
+    expect(codeOf(answer)).toBe('InvalidParameterLength');
     expect(await emulator.stats()).toEqual({});
     await expectNoSecretsSoFar();
   });
