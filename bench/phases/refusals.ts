@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { abusiveShapes, type AbusiveShape } from '../abusive-documents';
+import { abusiveShapes, type AbusiveShape } from '../../test/helpers/abusive-documents';
 import { startSpareGateway, type BenchEnvironment, type GatewayProcess } from '../environment';
 import { GraphqlSession } from '../graphql-session';
 import { HttpConnection, jsonPost } from '../http-connection';
