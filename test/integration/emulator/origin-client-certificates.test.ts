@@ -150,7 +150,7 @@ describe.each(['v3', 'v2'] as const)('ESA site origin client certificates over t
       await expect(esa.fail(action, { SiteId: 'x1', Id: DEMO.originClientCertificate })).resolves.toMatchObject({ code: 'InvalidParameter.SiteId' });
     }
     await expect(esa.fail('ListSiteOriginClientCertificates', { SiteId: '999' })).resolves.toMatchObject({ code: 'InvalidParameter.SiteId' });
-    await expect(esa.fail('ListSiteOriginClientCertificates', { SiteId: SITE, PageSize: 1025 })).resolves.toMatchObject({ code: 'InvalidParameter' });
+    await expect(esa.fail('ListSiteOriginClientCertificates', { SiteId: SITE, PageSize: 0 })).resolves.toMatchObject({ code: 'InvalidParameter' });
     await expect(esa.call('GetSiteOriginClientCertificate', { SiteId: SITE, Id: DEMO.originClientCertificate })).resolves.toHaveProperty('Status', 'OK');
   });
 });

@@ -53,7 +53,7 @@ describe.each(['v3', 'v2'] as const)('ESA sites over the %s signature', (scheme)
     await expect(esa.fail('GetSite', { SiteId: 'abc' })).resolves.toMatchObject({ code: 'SiteNotFound' });
   });
 
-  it('refuses a page size out of range with InvalidParameter', async () => {
-    await expect(esa.fail('ListSites', { PageSize: 501 })).resolves.toMatchObject({ code: 'InvalidParameter', statusCode: 400 });
+  it('refuses a page size below 1 with InvalidParameter', async () => {
+    await expect(esa.fail('ListSites', { PageSize: 0 })).resolves.toMatchObject({ code: 'InvalidParameter', statusCode: 400 });
   });
 });

@@ -12,6 +12,7 @@ import {
 } from './client-certificates.model';
 import { EsaErrors } from './esa-errors';
 import { listBody, pageOf, paginate, requireId, requireSite } from './esa-params';
+import { ESA_PAGING } from './esa-paging';
 
 /** Client certificates issued by the account's ESA-managed CA (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-createclientcertificate). */
 export const clientCertificateActions: ActionTable = {
@@ -52,7 +53,7 @@ export const clientCertificateActions: ActionTable = {
 
   ListClientCertificates: read(({ params, account }) => {
     const site = requireSite(account, params);
-    const page = pageOf(params, 20, 500);
+    const page = pageOf(params, ESA_PAGING.ListClientCertificates);
     const records = listClientCertificates(account, site);
     return listBody(site, page, records.length, paginate(records, page).map(clientResult));
   }),

@@ -3,6 +3,7 @@ import { certificateResult } from './edge-certificate-view';
 import { deleteCertificate, findCertificates, requireCertificate, setCertificate } from './edge-certificates.model';
 import { EsaErrors } from './esa-errors';
 import { listBody, pageOf, paginate, requireId, requireSite } from './esa-params';
+import { ESA_PAGING } from './esa-paging';
 import { applyForCertificates, settleDueApplications } from './free-certificates.model';
 
 /** ESA edge (site) certificates: uploaded, taken from CAS, or free ones applied for and issued here. */
@@ -24,7 +25,7 @@ export const edgeCertificateActions: ActionTable = {
 
   ListCertificates: read(async ({ params, account, env }) => {
     const site = requireSite(account, params);
-    const page = pageOf(params, 20, 500);
+    const page = pageOf(params, ESA_PAGING.ListCertificates);
     const validOnly = params.optionalBoolean('ValidOnly', () => EsaErrors.invalidParameter('ValidOnly must be true or false.')) ?? false;
     await settleDueApplications(account, env, site.id);
     const nowMs = env.clock.nowMs();

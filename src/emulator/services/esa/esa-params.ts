@@ -24,17 +24,29 @@ export function requireId(params: Params): string {
 
 export interface Page {
   pageNumber: number;
+  /** The size served, which is what the answer's `PageSize` reports. */
   pageSize: number;
 }
 
-/** PageNumber from 1, PageSize from 1 to `maxSize`; out-of-range values are refused, not clamped. */
-export function pageOf(params: Params, defaultSize: number, maxSize: number): Page {
+/** How one list operation pages: its default page size and the largest it serves. */
+export interface PageRule {
+  defaultSize: number;
+  maxSize: number;
+}
+
+/**
+ * PageNumber from 1 and PageSize from 1; a value that is not a positive whole number is refused with
+ * InvalidParameter. A PageSize above the operation's maximum is served at the maximum, and the answer's
+ * PageSize says so: no ESA page documents an error for a large page (see esa-paging.ts), so a caller
+ * must page by the PageSize it gets back, not the one it asked for.
+ */
+export function pageOf(params: Params, rule: PageRule): Page {
   const invalid = (name: string) => () => EsaErrors.invalidParameter(`${name} must be a positive integer.`);
   const pageNumber = params.optionalInteger('PageNumber', invalid('PageNumber')) ?? 1;
-  const pageSize = params.optionalInteger('PageSize', invalid('PageSize')) ?? defaultSize;
+  const pageSize = params.optionalInteger('PageSize', invalid('PageSize')) ?? rule.defaultSize;
   if (pageNumber < 1) throw invalid('PageNumber')();
-  if (pageSize < 1 || pageSize > maxSize) throw EsaErrors.invalidParameter(`PageSize must be between 1 and ${maxSize}.`);
-  return { pageNumber, pageSize };
+  if (pageSize < 1) throw invalid('PageSize')();
+  return { pageNumber, pageSize: Math.min(pageSize, rule.maxSize) };
 }
 
 export function paginate<T>(items: T[], page: Page): T[] {

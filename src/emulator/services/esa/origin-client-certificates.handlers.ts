@@ -2,6 +2,7 @@ import { type OriginClientCertificateRecord } from '../../state/records';
 import { read, write, type ActionTable } from '../action';
 import { issuedFields, resultFields, siteReference } from './client-certificate-fields';
 import { listBody, pageOf, paginate, requireId, requireSite } from './esa-params';
+import { ESA_PAGING } from './esa-paging';
 import {
   deleteOriginClientCertificate,
   findOriginClientCertificate,
@@ -31,10 +32,9 @@ export const originClientCertificateActions: ActionTable = {
     return { SiteId: Number(site.id), SiteName: site.name, Status: result.Status, Certificate: record.certificate.pem, Result: result };
   }),
 
-  // The doc's example answers PageSize 1024 (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-listsiteoriginclientcertificates), so pages at least that large are accepted.
   ListSiteOriginClientCertificates: read(({ params, account, env }) => {
     const site = requireSite(account, params);
-    const page = pageOf(params, 20, 1024);
+    const page = pageOf(params, ESA_PAGING.ListSiteOriginClientCertificates);
     const now = env.clock.now();
     const records = listOriginClientCertificates(account, site);
     return listBody(site, page, records.length, paginate(records, page).map((record) => originResult(record, now)));

@@ -3,12 +3,13 @@ import { type SiteRecord } from '../../state/records';
 import { read, type ActionTable } from '../action';
 import { EsaErrors } from './esa-errors';
 import { pageOf, paginate } from './esa-params';
+import { ESA_PAGING } from './esa-paging';
 
 const SEARCH_TYPES = ['exact', 'prefix', 'suffix', 'fuzzy'] as const;
 
 export const siteActions: ActionTable = {
   ListSites: read(({ params, account }) => {
-    const page = pageOf(params, 500, 500);
+    const page = pageOf(params, ESA_PAGING.ListSites);
     const name = params.optional('SiteName')?.toLowerCase();
     const searchType = params.optional('SiteSearchType') ?? 'exact';
     if (!(SEARCH_TYPES as readonly string[]).includes(searchType)) throw EsaErrors.invalidParameter('SiteSearchType');
