@@ -1,18 +1,23 @@
 import { generateKeys } from '../pki/key-pairs';
 import { PemError } from '../pki/pem';
+import { DAY_MS } from '../pki/time-format';
 import { EmulatorError } from '../protocol/emulator-error';
 import { type ServiceEnvironment } from '../services/action';
-import { PLAN_PRESETS, plan, type PlanPreset } from '../services/plans';
+import { PLAN_PRESETS, type PlanPreset } from '../services/plans';
 import { storeCertificate } from '../services/stored-certificate';
 import { type Account } from '../state/account';
 import { type CasCertificateRecord, type SiteRecord } from '../state/records';
+import { estateOptionsOf } from './estate-options';
+import { generateEstate, type Estate } from './generate-estate';
+import { siteRecord } from './site-record';
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
 /**
- * `POST /_emulator/seed`: adds sites, SLB regions and CAS certificates to an account. Everything is
- * validated before anything is added. A CAS certificate is given as PEM, or made here from names.
+ * `POST /_emulator/seed`: adds sites, SLB regions and CAS certificates to an account, and with
+ * `generate` a whole estate of sites and certificates (generate-estate.ts). Everything is validated
+ * and built before anything is added. A CAS certificate is given as PEM, or made here from names.
  */
 export async function seedAccount(account: Account, body: Record<string, unknown>, env: ServiceEnvironment): Promise<Record<string, unknown>> {
   const now = env.clock.nowMs();
@@ -21,17 +26,40 @@ export async function seedAccount(account: Account, body: Record<string, unknown
     if (typeof item !== 'string' || !REGION.test(item)) throw bad(`regions: "${String(item)}" is not a region id.`);
     return item;
   });
+  const estateOptions = body.generate === undefined ? undefined : estateOptionsOf(body.generate);
   const cas: CasCertificateRecord[] = [];
   for (const [index, item] of list(body.casCertificates, 'casCertificates').entries()) cas.push(await casOf(item, index, env));
+  const estate = estateOptions === undefined ? undefined : await generateEstate(account, estateOptions, env);
 
   for (const site of sites) account.sites.set(site.id, site);
   for (const region of regions) account.regions.add(region);
   for (const record of cas) account.casCertificates.set(record.id, record);
+  if (estate) {
+    for (const site of estate.sites) account.sites.set(site.id, site);
+    for (const region of estate.regions) account.regions.add(region);
+    for (const record of estate.edgeCertificates) account.edgeCertificates.set(record.id, record);
+    for (const record of estate.serverCertificates) account.serverCertificates.set(record.id, record);
+  }
   account.touch();
   return {
     sites: sites.map((site) => site.id),
     regions,
     casCertificates: cas.map((record) => ({ id: record.id, name: record.name, commonName: record.certificate.facts.commonName })),
+    ...(estate ? { generated: estateSummary(estate, env.clock.nowMs()) } : {}),
+  };
+}
+
+/** Counts a caller can check the estate against, without listing it. */
+function estateSummary(estate: Estate, nowMs: number): Record<string, unknown> {
+  const certificates = [...estate.edgeCertificates, ...estate.serverCertificates].map((record) => Date.parse(record.certificate?.facts.notAfter ?? ''));
+  return {
+    sites: estate.sites.length,
+    firstSiteId: estate.sites[0]?.id ?? null,
+    edgeCertificates: estate.edgeCertificates.length,
+    serverCertificates: estate.serverCertificates.length,
+    regions: estate.regions,
+    expired: certificates.filter((notAfter) => notAfter <= nowMs).length,
+    expiringWithin30Days: certificates.filter((notAfter) => notAfter > nowMs && notAfter - nowMs <= 30 * DAY_MS).length,
   };
 }
 
@@ -47,18 +75,17 @@ function siteOf(item: unknown, index: number, now: number): SiteRecord {
   if (accessType !== 'NS' && accessType !== 'CNAME') throw bad(`sites[${index}].accessType is NS or CNAME.`);
   const preset = (s.plan ?? 'normal') as PlanPreset;
   if (!Object.hasOwn(PLAN_PRESETS, preset)) throw bad(`sites[${index}].plan is one of ${Object.keys(PLAN_PRESETS).join(', ')}.`);
-  return {
-    id,
-    name,
-    status: status as SiteRecord['status'],
-    accessType,
-    coverage: 'global',
-    resourceGroupId: typeof s.resourceGroupId === 'string' ? s.resourceGroupId : 'rg-acfmdemo0000001',
-    instanceId: `esa-site-${id.slice(-6)}`,
-    plan: plan(preset, `plan-${preset}-${id.slice(-4)}`),
-    createdAt: now,
-    updatedAt: now,
-  };
+  return siteRecord(
+    {
+      id,
+      name,
+      status: status as SiteRecord['status'],
+      accessType,
+      plan: preset,
+      ...(typeof s.resourceGroupId === 'string' ? { resourceGroupId: s.resourceGroupId } : {}),
+    },
+    now,
+  );
 }
 
 async function casOf(item: unknown, index: number, env: ServiceEnvironment): Promise<CasCertificateRecord> {
