@@ -32,6 +32,14 @@ import { GatewayMetrics } from './server/metrics';
 import { currentRequestScope } from './server/request-scope';
 import { AnswerCache } from './server/answers/answer-cache';
 import { RequestClock } from './domain/request-clock';
+import { Inventory } from './inventory/inventory';
+import { InventoryReader } from './inventory/inventory-service';
+import { MemoryInventoryStore } from './inventory/inventory-store';
+import { InventorySweeper } from './inventory/inventory-sweep';
+import { RedisInventoryStore } from './inventory/redis-inventory-store';
+import { BullSweepSchedule, LocalSweepSchedule } from './inventory/sweep-schedule';
+import { type ConnectionOptions } from 'bullmq';
+import { Cluster } from 'ioredis';
 import { authenticate } from './server/pipeline/authenticate';
 import { checkOperations } from './server/pipeline/operations';
 import { execute } from './server/pipeline/execute';
@@ -52,6 +60,10 @@ export interface RunningGateway {
   metrics: GatewayMetrics;
   /** The shared cache's store guard (for readiness and tests). */
   cacheStore: GuardedStore;
+  /** This instance's view of the inventory. */
+  inventory: Inventory;
+  /** Queues a sweep now, behind any that runs. */
+  sweepNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -160,6 +172,20 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       : undefined;
   const cache = new CertificateCache(readThrough, policy);
 
+  // The inventory: the shared index (Redis, or this process), this instance's view of it, and the sweep.
+  const inventory = new Inventory(config.redisUrl ? new RedisInventoryStore({ url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs }) : new MemoryInventoryStore(), DEFAULT_ACCOUNT);
+  // Answers kept from the inventory are dropped on every change it hears.
+  if (answers) inventory.onChange(() => answers.forget([INVENTORY_ANSWERS]));
+  await inventory.start();
+  const sweeper = new InventorySweeper(esa, slb, inventory, { accountId: DEFAULT_ACCOUNT, slbRegions: config.slbRegions, concurrency: config.upstreamConcurrency });
+  const scheduleOptions = {
+    intervalMs: config.inventoryRefreshSeconds * 1000,
+    sweep: () => sweeper.sweep(),
+    failed: (error: Error) => logger.warn({ error: error.message }, 'inventory sweep failed'),
+  };
+  const schedule = config.redisUrl ? new BullSweepSchedule(bullConnection(config.redisUrl, config.redisCluster), scheduleOptions) : new LocalSweepSchedule(scheduleOptions);
+  await schedule.start().catch((error: Error) => logger.warn({ error: error.message }, 'inventory sweeps could not be scheduled: the index is kept by mutations only until they can'));
+
   const apollo = createApollo(await buildGatewaySchema(), {
     logger,
     production: config.production,
@@ -184,7 +210,15 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       context: async (exchange) => {
         const access = exchange.caller?.access ?? Access.unrestricted();
         const reader = new RequestLoaders(esa, slb, cache, exchange.recorder);
-        return { certificates: new CertificateService(reader, esa, slb, access), access, clock: new RequestClock(new Date()) };
+        const clock = new RequestClock(new Date());
+        const readFromInventory = exchange.recorder ? () => exchange.recorder?.fresh(INVENTORY_ANSWERS, Infinity) : undefined;
+        return {
+          certificates: new CertificateService(reader, esa, slb, access, inventory),
+          access,
+          clock,
+          inventory: new InventoryReader(inventory, access, clock, config.expiringDays, readFromInventory),
+          expiringDays: config.expiringDays,
+        };
       },
     }),
   ];
@@ -206,15 +240,40 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     ...(emulator ? { emulator } : {}),
     metrics,
     cacheStore,
+    inventory,
+    sweepNow: () => schedule.runNow(),
     stop: async () => {
       // Stop accepting, let in-flight requests answer, then close what they used.
       const { abandoned } = await http.drain(DRAIN_TIMEOUT_MS);
       if (abandoned > 0) logger.warn({ abandoned }, 'requests still running at shutdown were cut off');
       await apollo.stop();
+      await schedule.close();
+      await inventory.close();
       await bus.close();
       await store.close();
       await emulator?.stop();
     },
+  };
+}
+
+/** The account of the single set of credentials (several accounts come with ACCOUNTS). */
+const DEFAULT_ACCOUNT = 'default';
+
+/** What answers made from the inventory depend on: dropped from the answer cache when it changes. */
+const INVENTORY_ANSWERS = 'cg:v1:{inv}:entries';
+
+/** BullMQ's own connection settings for the shared Redis (it keeps its connections, with the retries it needs). */
+function bullConnection(url: string, cluster: boolean): ConnectionOptions {
+  const parsed = new URL(url);
+  if (cluster) return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], { redisOptions: { maxRetriesPerRequest: null } }) as unknown as ConnectionOptions;
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
   };
 }
 

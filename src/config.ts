@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseApiKeys, type ApiKeySpec } from './server/auth/api-keys';
 import { DEFAULT_LIMITS, type OperationLimits } from './server/limits/operation-cost';
+import { parseTracingSettings, type TracingSettings } from './telemetry/tracing-settings';
 
 export interface GatewayConfig {
   port: number;
@@ -49,6 +50,14 @@ export interface GatewayConfig {
   limits: OperationLimits;
   /** Most operations in one batched HTTP request. */
   maxBatch: number;
+  /** Seconds between inventory sweeps (the first runs at start). */
+  inventoryRefreshSeconds: number;
+  /** Days left under which a certificate is EXPIRING. */
+  expiringDays: number;
+  /** SLB regions the inventory reads. */
+  slbRegions: string[];
+  /** OpenTelemetry traces (the OTEL_* variables); absent: tracing off. */
+  tracing?: TracingSettings;
 }
 
 export class ConfigError extends Error {}
@@ -107,6 +116,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     throw new ConfigError('In cloud mode the gateway needs callers\' keys: set API_KEYS or API_KEYS_FILE, or AUTH_DISABLED=true to run without them.');
   }
 
+  const tracing = parseTracingSettings(get);
+  if (typeof tracing === 'string') throw new ConfigError(tracing);
+
   return Object.freeze({
     port: integer('PORT', 4000, 0, 65_535),
     host: get('HOST') ?? '127.0.0.1',
@@ -147,7 +159,19 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
       maxDirectives: integer('QUERY_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives, 0, 10_000),
     },
     maxBatch: integer('MAX_BATCH_OPERATIONS', 10, 1, 1_000),
+    inventoryRefreshSeconds: integer('INVENTORY_REFRESH_SECONDS', 300, 5, 86_400),
+    expiringDays: integer('EXPIRING_DAYS', 30, 1, 365),
+    slbRegions: regionList(get('SLB_REGIONS') ?? 'cn-hangzhou,cn-shanghai'),
+    ...(tracing ? { tracing } : {}),
   });
+}
+
+function regionList(text: string): string[] {
+  const regions = text.split(',').map((region) => region.trim()).filter(Boolean);
+  if (regions.length === 0 || !regions.every((region) => /^[a-z]{2,}(-[a-z0-9]+){1,4}$/.test(region))) {
+    throw new ConfigError(`SLB_REGIONS must be region ids separated by commas (cn-hangzhou,cn-shanghai), got "${text}".`);
+  }
+  return [...new Set(regions)];
 }
 
 function readApiKeys(inline: string | undefined, file: string | undefined): ApiKeySpec[] {

@@ -56,7 +56,31 @@ export interface RedisStoreOptions {
   commandTimeoutMs: number;
 }
 
-type Client = Redis | Cluster;
+export type Client = Redis | Cluster;
+
+/**
+ * A connection set to fail fast: no offline queue and no per-request retries, reconnecting in the
+ * background; a Redis Cluster when `cluster` says the URL is a seed node.
+ */
+export function connectRedis(options: RedisStoreOptions): Client {
+  const common = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs,
+    connectTimeout: 2_000,
+    lazyConnect: false,
+  };
+  const retryStrategy = (attempt: number) => Math.min(100 * 2 ** attempt, 2_000);
+  if (options.cluster) {
+    const seed = new URL(options.url);
+    return new Cluster([{ host: seed.hostname, port: Number(seed.port || 6379) }], {
+      enableOfflineQueue: false,
+      clusterRetryStrategy: retryStrategy,
+      redisOptions: { ...common, ...(seed.password ? { password: decodeURIComponent(seed.password) } : {}) },
+    });
+  }
+  return new Redis(options.url, { ...common, retryStrategy });
+}
 
 /**
  * Redis through ioredis, set to fail fast: no offline queue and no per-request retries, so a Redis
@@ -68,24 +92,7 @@ export class RedisStore implements KeyValueStore {
   private readonly client: Client;
 
   constructor(private readonly options: RedisStoreOptions) {
-    const common = {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs,
-      connectTimeout: 2_000,
-      lazyConnect: false,
-    };
-    const retryStrategy = (attempt: number) => Math.min(100 * 2 ** attempt, 2_000);
-    if (options.cluster) {
-      const seed = new URL(options.url);
-      this.client = new Cluster([{ host: seed.hostname, port: Number(seed.port || 6379) }], {
-        enableOfflineQueue: false,
-        clusterRetryStrategy: retryStrategy,
-        redisOptions: { ...common, ...(seed.password ? { password: decodeURIComponent(seed.password) } : {}) },
-      });
-    } else {
-      this.client = new Redis(options.url, { ...common, retryStrategy });
-    }
+    this.client = connectRedis(options);
     // Errors surface on each command; the connection's own error events are expected while Redis is away.
     this.client.on('error', () => undefined);
     this.client.defineCommand('getOrLease', { lua: GET_OR_LEASE });

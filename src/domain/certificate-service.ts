@@ -15,7 +15,7 @@ import { checkFreeCertificateDomains } from './validation/free-certificate-domai
 import { checkRegionId, checkSiteId, checkValidityDays } from './validation/identifiers';
 import { checkAliCloudCertificateName, checkNewName, checkUploadedName } from './validation/server-certificate-names';
 import { checkCertificateAndKey, checkCsr } from './validation/pem-checks';
-import { type EsaProvider, type SlbProvider } from './ports';
+import { type EsaProvider, type InventoryUpdates, type SlbProvider } from './ports';
 
 /**
  * The gateway's operations, per request. Reads go through the request's reader (batched, memoised);
@@ -29,6 +29,7 @@ export class CertificateService {
     private readonly esa: EsaProvider,
     private readonly slb: SlbProvider,
     private readonly access: Access,
+    private readonly inventory?: InventoryUpdates,
   ) {}
 
   // Async so a refusal (a bad id, an id the caller may not see) is a rejection, never a throw; the
@@ -60,8 +61,9 @@ export class CertificateService {
   }
 
   site(siteId: string): Promise<Site> {
-    this.access.requireSite(checkSiteId(siteId, 'GetSite'));
-    return this.reader.site(siteId);
+    const checked = checkSiteId(siteId, 'GetSite');
+    this.access.requireSite(checked);
+    return this.reader.site(checked);
   }
 
   siteCertificates(siteId: string): Promise<Certificate[]> {
@@ -86,6 +88,7 @@ export class CertificateService {
     const input = { siteId: checkedSiteId, domains: checkFreeCertificateDomains(domains, type), type };
     const result = await this.change({ siteId: input.siteId }, () => this.esa.applyCertificate(input));
     await this.reader.changed({ siteId: input.siteId });
+    await this.indexed(Promise.all(result.applications.map((application) => this.reader.certificate(application.ref))));
     return result;
   }
 
@@ -108,7 +111,7 @@ export class CertificateService {
       ref = await this.change({ siteId }, () => this.esa.setCertificate(upload));
     }
     await this.reader.changed({ siteId, ref });
-    return this.reader.certificate(ref);
+    return this.indexed(this.reader.certificate(ref));
   }
 
   async uploadOriginClientCertificate(input: { siteId: string; certificate: string; privateKey: string; name?: string }): Promise<Certificate> {
@@ -123,7 +126,7 @@ export class CertificateService {
     // name is the one just given, and the PEM just uploaded is the certificate.
     const given = input.name?.trim();
     const named = certificate.name === undefined && given ? { ...certificate, name: given } : certificate;
-    return withPemFacts(named, input.certificate);
+    return this.indexed(Promise.resolve(withPemFacts(named, input.certificate)));
   }
 
   async createClientCertificate(input: { siteId: string; csr?: string; keyAlgorithm?: 'RSA' | 'ECDSA'; validityDays: number }): Promise<CreatedClientCertificate> {
@@ -139,7 +142,7 @@ export class CertificateService {
     const created = await this.change({ siteId }, () => this.esa.createClientCertificate({ ...input, siteId, validityDays }));
     await this.reader.changed({ siteId });
     // Completed from its PEM like every read (the create answer has no SANs or key algorithm).
-    return { ...created, certificate: withPemFacts(created.certificate) };
+    return { ...created, certificate: await this.indexed(Promise.resolve(withPemFacts(created.certificate))) };
   }
 
   async uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate> {
@@ -160,7 +163,7 @@ export class CertificateService {
     }
     const certificate = await this.change({ regionId }, () => this.slb.uploadServerCertificate({ ...input, regionId, name }));
     await this.reader.changed({ regionId });
-    return certificate;
+    return this.indexed(Promise.resolve(certificate));
   }
 
   async revokeClientCertificate(id: string): Promise<Certificate> {
@@ -168,7 +171,7 @@ export class CertificateService {
     this.access.require(ref);
     await this.change({ ref, siteId: siteOf(ref) }, () => this.esa.revokeClientCertificate(ref));
     await this.reader.changed({ ref, siteId: siteOf(ref) });
-    return this.reader.certificate(ref);
+    return this.indexed(this.reader.certificate(ref));
   }
 
   async activateClientCertificate(id: string): Promise<Certificate> {
@@ -176,7 +179,7 @@ export class CertificateService {
     this.access.require(ref);
     await this.change({ ref, siteId: siteOf(ref) }, () => this.esa.activateClientCertificate(ref));
     await this.reader.changed({ ref, siteId: siteOf(ref) });
-    return this.reader.certificate(ref);
+    return this.indexed(this.reader.certificate(ref));
   }
 
   async renameCertificate(id: string, name: string): Promise<Certificate> {
@@ -188,7 +191,7 @@ export class CertificateService {
     const newName = checkNewName(name);
     await this.change({ ref, regionId: regionOf(ref) }, () => this.slb.renameServerCertificate(ref, newName));
     await this.reader.changed({ ref, regionId: regionOf(ref) });
-    return this.reader.certificate(ref);
+    return this.indexed(this.reader.certificate(ref));
   }
 
   async deleteCertificate(id: string): Promise<CertificateRef> {
@@ -197,7 +200,18 @@ export class CertificateService {
     const touched = { ref, siteId: siteOf(ref), regionId: regionOf(ref) };
     await this.change(touched, () => (ref.provider === 'ESA' ? this.esa : this.slb).deleteCertificate(ref));
     await this.reader.changed(touched);
+    await this.inventory?.remove([ref]).catch(() => undefined);
     return ref;
+  }
+
+  /**
+   * What a mutation made or changed, into the inventory before the caller hears of it. The cloud has
+   * made the change whatever happens here: an index that cannot be written is left for the next sweep.
+   */
+  private async indexed<T extends Certificate | Certificate[]>(made: Promise<T>): Promise<T> {
+    const value = await made;
+    await this.inventory?.upsert(Array.isArray(value) ? value : [value]).catch(() => undefined);
+    return value;
   }
 
   /**

@@ -40,6 +40,8 @@ export function withPemFacts(certificate: Certificate, pem: string | undefined =
   if (facts === null) return certificate;
   const filled: Certificate = {
     ...certificate,
+    // The PEM the facts were read from is the certificate's, when the cloud's answer left it out.
+    certificatePem: certificate.certificatePem ?? pem,
     commonName: certificate.commonName ?? facts.commonName,
     subjectAlternativeNames: certificate.subjectAlternativeNames.length > 0 ? certificate.subjectAlternativeNames : facts.subjectAlternativeNames,
     issuerCommonName: certificate.issuerCommonName ?? facts.issuerCommonName,

@@ -42,6 +42,15 @@ export interface EsaProvider extends CloudProvider {
   activateClientCertificate(ref: CertificateRef): Promise<void>;
 }
 
+/**
+ * The inventory's side of a mutation: what was made or changed goes into the shared index at once, so
+ * every instance lists it in its next request; what was deleted leaves it.
+ */
+export interface InventoryUpdates {
+  upsert(certificates: readonly Certificate[]): Promise<void>;
+  remove(refs: readonly CertificateRef[]): Promise<void>;
+}
+
 export interface SlbProvider extends CloudProvider {
   readonly name: 'SLB';
   describeServerCertificates(regionId: string, ids?: readonly string[]): Promise<Certificate[]>;

@@ -1,10 +1,15 @@
 import { type Access } from '../domain/access';
 import { type CertificateService } from '../domain/certificate-service';
 import { type RequestClock } from '../domain/request-clock';
+import { type InventoryReader } from '../inventory/inventory-service';
 
 /** What every resolver gets: the request's service (its reads batched per request), the caller's access, the clock. */
 export interface GatewayContext {
   certificates: CertificateService;
   access: Access;
   clock: RequestClock;
+  /** The shared index of every certificate, as this caller may see it. */
+  inventory: InventoryReader;
+  /** Days left under which a certificate is EXPIRING. */
+  expiringDays: number;
 }

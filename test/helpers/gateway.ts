@@ -38,7 +38,11 @@ export async function startTestGateway(
     logLevel: 'silent',
     ...overrides,
   };
+  const started = Date.now();
   const gateway = await startGateway(config, gatewayOptions);
+  // The first sweep runs at start: tests begin once it has filled the inventory (or had its chance),
+  // so the calls it makes are not counted as theirs.
+  await Promise.race([gateway.inventory.swept(started - 60_000), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   return {
     ...gateway,
     async execute(document, variables, options = {}) {

@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors/gateway-error';
 
-const SITE_ID = /^\d{1,16}$/;
+/** Canonical: no leading zeros, so one site has one spelling in every key and id built from it. */
+const SITE_ID = /^(0|[1-9]\d{0,15})$/;
 const REGION_ID = /^[a-z]{2,}(-[a-z0-9]+){1,4}$/;
 
 /** An ESA site id: a long, carried as a string. */
@@ -17,10 +18,12 @@ export function isRegionId(regionId: string): boolean {
 export function checkSiteId(siteId: string | undefined, action?: string): string {
   const trimmed = siteId?.trim() ?? '';
   if (trimmed === '') throw GatewayError.refused('MissingSiteId', 'ESA', undefined, action);
-  if (!isSiteId(trimmed)) {
+  // `0001234567890123` is the site 1234567890123: canonical before any key, id or call is made of it.
+  const canonical = /^\d{1,16}$/.test(trimmed) ? trimmed.replace(/^0+(?=\d)/, '') : trimmed;
+  if (!isSiteId(canonical)) {
     throw GatewayError.refused('InvalidParameter.SiteId', 'ESA', undefined, action);
   }
-  return trimmed;
+  return canonical;
 }
 
 export function checkRegionId(regionId: string, action?: string): string {

@@ -8,6 +8,6 @@ import { CertificateType } from './certificate.type';
 export class CertificateApplicationResolver {
   @FieldResolver(() => CertificateType, { nullable: true, description: 'The applied certificate, read through the batching loader.' })
   async certificate(@Root() application: CertificateApplication, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
-    return toCertificateType(await ctx.certificates.applicationCertificate(application.ref), ctx.clock);
+    return toCertificateType(await ctx.certificates.applicationCertificate(application.ref), ctx);
   }
 }

@@ -17,13 +17,13 @@ import { FreeCertificateType } from './enums';
 export class CertificateMutationResolver {
   @Mutation(() => CertificateType)
   async uploadOriginClientCertificate(@Arg('input', () => UploadOriginClientCertificateInput) input: UploadOriginClientCertificateInput, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
-    return toCertificateType(await ctx.certificates.uploadOriginClientCertificate(withoutNulls(input)), ctx.clock);
+    return toCertificateType(await ctx.certificates.uploadOriginClientCertificate(withoutNulls(input)), ctx);
   }
 
   @Mutation(() => CreateClientCertificatePayload)
   async createClientCertificate(@Arg('input', () => CreateClientCertificateInput) input: CreateClientCertificateInput, @Ctx() ctx: GatewayContext): Promise<CreateClientCertificatePayload> {
     const created = await ctx.certificates.createClientCertificate(withoutNulls(input));
-    return { certificate: toCertificateType(created.certificate, ctx.clock), ...(created.privateKey ? { privateKey: created.privateKey } : {}) };
+    return { certificate: toCertificateType(created.certificate, ctx), ...(created.privateKey ? { privateKey: created.privateKey } : {}) };
   }
 
   @Mutation(() => ApplyCertificatePayload)
@@ -43,27 +43,27 @@ export class CertificateMutationResolver {
 
   @Mutation(() => CertificateType)
   async uploadServerCertificate(@Arg('input', () => UploadServerCertificateInput) input: UploadServerCertificateInput, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
-    return toCertificateType(await ctx.certificates.uploadServerCertificate(withoutNulls(input)), ctx.clock);
+    return toCertificateType(await ctx.certificates.uploadServerCertificate(withoutNulls(input)), ctx);
   }
 
   @Mutation(() => CertificateType, { description: 'ESA SetCertificate: your own PEM and key, or a CAS id.' })
   async uploadSiteCertificate(@Arg('input', () => UploadSiteCertificateInput) input: UploadSiteCertificateInput, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
-    return toCertificateType(await ctx.certificates.uploadSiteCertificate(withoutNulls(input)), ctx.clock);
+    return toCertificateType(await ctx.certificates.uploadSiteCertificate(withoutNulls(input)), ctx);
   }
 
   @Mutation(() => CertificateType)
   async revokeClientCertificate(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
-    return toCertificateType(await ctx.certificates.revokeClientCertificate(id), ctx.clock);
+    return toCertificateType(await ctx.certificates.revokeClientCertificate(id), ctx);
   }
 
   @Mutation(() => CertificateType)
   async activateClientCertificate(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
-    return toCertificateType(await ctx.certificates.activateClientCertificate(id), ctx.clock);
+    return toCertificateType(await ctx.certificates.activateClientCertificate(id), ctx);
   }
 
   @Mutation(() => CertificateType, { description: 'SLB SetServerCertificateName.' })
   async renameCertificate(@Arg('id', () => ID) id: string, @Arg('name') name: string, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
-    return toCertificateType(await ctx.certificates.renameCertificate(id, name), ctx.clock);
+    return toCertificateType(await ctx.certificates.renameCertificate(id, name), ctx);
   }
 
   @Mutation(() => DeleteCertificatePayload, { description: 'Any kind, routed by the id.' })

@@ -1,8 +1,9 @@
 import { expiryCountdown, regionOf, siteOf, type Certificate } from '../../domain/certificate';
 import { encodeCertificateId } from '../../domain/global-id';
-import { type RequestClock } from '../../domain/request-clock';
+import { certificateStatus, renewalDueAt } from '../../domain/certificate-status';
+import { type GatewayContext } from '../context';
 import { type CertificateType } from './certificate.type';
-import { type CertificateKind, type CertificateProvider } from './enums';
+import { type CertificateKind, type CertificateProvider, type CertificateStatus } from './enums';
 
 /**
  * The domain certificate as the schema shows it: global id, flattened reference, and the expiry
@@ -10,17 +11,24 @@ import { type CertificateKind, type CertificateProvider } from './enums';
  * the cloud left out were read from the PEM before (domain/pem-facts.ts): reads when they are fetched,
  * mutation answers in the service.
  */
-export function toCertificateType(certificate: Certificate, clock: RequestClock): CertificateType {
-  const { ref, ...rest } = certificate;
+export function toCertificateType(certificate: Certificate, ctx: Pick<GatewayContext, 'clock' | 'expiringDays'>, fromIndex = false): CertificateType {
+  const { ref, status: upstreamStatus, ...rest } = certificate;
+  const { clock, expiringDays } = ctx;
   const siteId = siteOf(ref);
   const regionId = regionOf(ref);
   const days = clock.read((now) => expiryCountdown(certificate, now));
+  const status = clock.read((now) => certificateStatus(certificate, now, expiringDays)) as CertificateStatus;
+  const renewal = renewalDueAt(certificate);
   return {
     ...rest,
     id: encodeCertificateId(ref),
     provider: ref.provider as CertificateProvider,
     kind: ref.kind as CertificateKind,
     nativeId: ref.nativeId,
+    status,
+    ...(upstreamStatus === undefined ? {} : { upstreamStatus }),
+    ...(renewal ? { renewalDueAt: renewal } : {}),
+    ...(fromIndex ? { fromIndex } : {}),
     ...(siteId === undefined ? {} : { siteId }),
     ...(regionId === undefined ? {} : { regionId }),
     ...(days === undefined ? {} : { daysUntilExpiry: days }),

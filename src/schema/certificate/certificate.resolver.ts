@@ -1,23 +1,18 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { type GatewayContext } from '../context';
 import { toCertificateType } from './certificate.mapper';
-import { CertificateType } from './certificate.type';
+import { CertificateType, DomainValidation } from './certificate.type';
 
 @Resolver(() => CertificateType)
 export class CertificateResolver {
   @Query(() => CertificateType, { nullable: true, description: 'null with a Certificate.NotFound error when absent.' })
   async certificate(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
-    return toCertificateType(await ctx.certificates.certificate(id), ctx.clock);
-  }
-
-  @Query(() => [CertificateType], { nullable: 'items', description: 'One entry per id, in order; a null carries its error by path.' })
-  certificates(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: GatewayContext): Array<Promise<CertificateType>> {
-    return ctx.certificates.certificates(ids).map(async (certificate) => toCertificateType(await certificate, ctx.clock));
+    return toCertificateType(await ctx.certificates.certificate(id), ctx);
   }
 
   @Query(() => CertificateType, { nullable: true, description: 'An ESA site certificate by its ESA id.' })
   async esaCertificate(@Arg('siteId', () => ID) siteId: string, @Arg('id') id: string, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
-    return toCertificateType(await ctx.certificates.esaCertificate(siteId, id), ctx.clock);
+    return toCertificateType(await ctx.certificates.esaCertificate(siteId, id), ctx);
   }
 
   @Query(() => [CertificateType], { description: 'SLB server certificates of a region, optionally only these ids.' })
@@ -27,6 +22,19 @@ export class CertificateResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<CertificateType[]> {
     const certificates = await ctx.certificates.serverCertificates(regionId, ids ?? undefined);
-    return certificates.map((certificate) => toCertificateType(certificate, ctx.clock));
+    return certificates.map((certificate) => toCertificateType(certificate, ctx));
+  }
+
+  /** The inventory holds no PEM: a certificate read from it fetches its PEM only when asked (through the loaders and the cache). */
+  @FieldResolver(() => String, { nullable: true, description: 'The certificate chain, PEM (never a private key).' })
+  async certificatePem(@Root() certificate: CertificateType, @Ctx() ctx: GatewayContext): Promise<string | undefined> {
+    if (!certificate.fromIndex) return certificate.certificatePem;
+    return (await ctx.certificates.certificate(certificate.id)).certificatePem;
+  }
+
+  @FieldResolver(() => [DomainValidation])
+  async domainValidations(@Root() certificate: CertificateType, @Ctx() ctx: GatewayContext): Promise<DomainValidation[]> {
+    if (!certificate.fromIndex) return certificate.domainValidations;
+    return (await ctx.certificates.certificate(certificate.id)).domainValidations;
   }
 }

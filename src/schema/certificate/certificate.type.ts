@@ -1,6 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { CertificateKind, CertificateProvider } from './enums';
+import { NodeInterface } from '../node/node.interface';
+import { CertificateKind, CertificateProvider, CertificateStatus } from './enums';
 
 @ObjectType({ description: 'A domain-control validation record of a free certificate application.' })
 export class DomainValidation {
@@ -11,8 +12,8 @@ export class DomainValidation {
   @Field() status!: string;
 }
 
-@ObjectType('Certificate', { description: 'A certificate held in ESA or SLB, in one shape whatever its origin.' })
-export class CertificateType {
+@ObjectType('Certificate', { description: 'A certificate held in ESA or SLB, in one shape whatever its origin.', implements: NodeInterface })
+export class CertificateType implements NodeInterface {
   @Field(() => ID, { description: 'Opaque global id; round-trips through certificate(id:).' }) id!: string;
   @Field(() => CertificateProvider) provider!: CertificateProvider;
   @Field(() => CertificateKind) kind!: CertificateKind;
@@ -22,7 +23,9 @@ export class CertificateType {
   @Field(() => String, { nullable: true }) regionId?: string;
   @Field(() => String, { nullable: true }) resourceGroupId?: string;
   @Field(() => String, { nullable: true }) name?: string;
-  @Field(() => String, { nullable: true, description: 'The upstream status as given (OK, Applying, active, ...).' }) status?: string;
+  @Field(() => CertificateStatus, { description: "Normalised from the cloud's status and the dates." }) status!: CertificateStatus;
+  @Field(() => String, { nullable: true, description: "The cloud's own status (OK, Applying, active, ...)." }) upstreamStatus?: string;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Two thirds of the way from notBefore to notAfter.' }) renewalDueAt?: Date;
   @Field(() => String, { nullable: true, description: 'ESA: free / upload / cas / dcdn.' }) type?: string;
   @Field(() => String, { nullable: true }) commonName?: string;
   @Field(() => [String]) subjectAlternativeNames!: string[];
@@ -46,6 +49,8 @@ export class CertificateType {
   @Field(() => Int, { nullable: true }) applyCode?: number;
   @Field(() => String, { nullable: true }) applyMessage?: string;
   @Field(() => Boolean, { nullable: true }) isAliCloudCertificate?: boolean;
+  /** Read from the inventory, which holds no PEM and no domain validations: those are fetched when asked for. */
+  fromIndex?: boolean;
   @Field(() => String, { nullable: true }) aliCloudCertificateId?: string;
   @Field(() => String, { nullable: true }) aliCloudCertificateName?: string;
 }

@@ -1,7 +1,7 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { toCertificateType } from '../certificate/certificate.mapper';
-import { CertificateType } from '../certificate/certificate.type';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { type GatewayContext } from '../context';
+import { toConnection, toFilter } from '../inventory/inventory.resolver';
+import { CertificateConnection, CertificateFilter } from '../inventory/inventory.types';
 import { SiteType } from './site.type';
 
 @Resolver(() => SiteType)
@@ -16,9 +16,15 @@ export class SiteResolver {
     return ctx.certificates.site(id);
   }
 
-  @FieldResolver(() => [CertificateType], { description: 'Edge, client and origin client certificates of the site.' })
-  async certificates(@Root() site: SiteType, @Ctx() ctx: GatewayContext): Promise<CertificateType[]> {
-    const certificates = await ctx.certificates.siteCertificates(site.id);
-    return certificates.map((certificate) => toCertificateType(certificate, ctx.clock));
+  @FieldResolver(() => CertificateConnection, { description: 'Edge, client and origin client certificates of the site, from the inventory.' })
+  certificates(
+    @Root() site: SiteType,
+    @Ctx() ctx: GatewayContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('filter', () => CertificateFilter, { nullable: true }) filter?: CertificateFilter,
+  ): CertificateConnection {
+    const page = { ...(first == null ? {} : { first }), ...(after == null ? {} : { after }) };
+    return toConnection(ctx.inventory.certificates(page, { ...toFilter(filter), siteIds: [site.id] }), ctx);
   }
 }

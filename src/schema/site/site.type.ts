@@ -1,7 +1,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { NodeInterface } from '../node/node.interface';
 
-@ObjectType('Site', { description: 'An ESA site.' })
-export class SiteType {
+@ObjectType('Site', { description: 'An ESA site.', implements: NodeInterface })
+export class SiteType implements NodeInterface {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field(() => String, { nullable: true }) status?: string;

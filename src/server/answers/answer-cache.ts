@@ -40,6 +40,8 @@ export class AnswerCache {
   /** Cache key -> the answers that read it. */
   private readonly dependents = new Map<string, Set<string>>();
   private bytes = 0;
+  /** Changes heard other than through the bus (the inventory's): a request that ran across one keeps nothing. */
+  private epoch = 0;
 
   constructor(
     private readonly bus: InvalidationBus,
@@ -72,7 +74,7 @@ export class AnswerCache {
 
   /** Starts listening to what a request that may be kept reads. */
   recorder(): AnswerRecorder {
-    return new AnswerRecorder(this.bus.generation);
+    return new AnswerRecorder(this.bus.generation, this.epoch);
   }
 
   /**
@@ -81,7 +83,7 @@ export class AnswerCache {
    */
   record(key: string, recorder: AnswerRecorder, validUntil: number, answer: StoredAnswer): boolean {
     const until = recorder.reusableUntil(validUntil);
-    if (until === undefined || !this.bus.live || recorder.generation !== this.bus.generation) return false;
+    if (until === undefined || !this.bus.live || recorder.generation !== this.bus.generation || recorder.epoch !== this.epoch) return false;
     const now = this.now();
     const expiresAt = Math.min(until, now + this.options.maxAgeMs);
     if (expiresAt <= now || answer.body.length > this.options.maxEntryBytes) return false;
@@ -128,6 +130,12 @@ export class AnswerCache {
       set?.delete(key);
       if (set?.size === 0) this.dependents.delete(dependency);
     }
+  }
+
+  /** Drops the answers made from these keys, as an invalidation on the bus would. */
+  forget(keys: readonly string[]): void {
+    this.epoch += 1;
+    for (const key of keys) for (const answerKey of this.dependents.get(key) ?? []) this.remove(answerKey);
   }
 
   private clear(): void {

@@ -12,7 +12,11 @@ export class AnswerRecorder implements ReadTracker {
   private settled = true;
 
   /** `generation`: the invalidation bus's, when the request began; a later one means something changed meanwhile. */
-  constructor(readonly generation: number) {}
+  constructor(
+    readonly generation: number,
+    /** The answer cache's count of changes heard otherwise (the inventory's). */
+    readonly epoch = 0,
+  ) {}
 
   fresh(key: string, freshUntil: number): void {
     this.keys.add(key);

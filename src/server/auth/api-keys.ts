@@ -49,7 +49,7 @@ export function parseApiKeys(text: string, source: string): ApiKeySpec[] | strin
       if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && pattern.test(item))) return null;
       return value as string[];
     };
-    const sites = list('sites', /^\d{1,16}$/);
+    const sites = list('sites', /^(0|[1-9]\d{0,15})$/);
     const regions = list('regions', /^[a-z]{2,}(-[a-z0-9]+)+$/);
     if (sites === null) return `${source}[${index}].sites must be a list of site ids.`;
     if (regions === null) return `${source}[${index}].regions must be a list of region ids.`;

@@ -7,7 +7,7 @@ import { makeCertificate, opensslFacts } from '../../helpers/openssl';
 
 const DAY_MS = 86_400_000;
 const NOW = new Date('2025-06-15T12:00:00Z');
-const clock = (at: Date = NOW) => new RequestClock(at);
+const clock = (at: Date = NOW) => ({ clock: new RequestClock(at), expiringDays: 30 });
 const EDGE: CertificateRef = { provider: 'ESA', kind: 'EDGE', siteId: '1234567890123', nativeId: 'babaded901474b9693acf530e0fb1d95' };
 const SERVER: CertificateRef = { provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' };
 
@@ -20,7 +20,7 @@ describe('the schema certificate mapper', () => {
   it('gives an ESA certificate a global id that names it, and its site but no region', () => {
     const mapped = toCertificateType(certificate({ name: 'static', status: 'OK' }), clock());
     expect(decodeCertificateId(mapped.id)).toEqual(EDGE);
-    expect(mapped).toMatchObject({ provider: 'ESA', kind: 'EDGE', nativeId: EDGE.nativeId, siteId: '1234567890123', name: 'static', status: 'OK' });
+    expect(mapped).toMatchObject({ provider: 'ESA', kind: 'EDGE', nativeId: EDGE.nativeId, siteId: '1234567890123', name: 'static', status: 'ISSUED', upstreamStatus: 'OK' });
     expect(mapped).not.toHaveProperty('regionId');
     expect(mapped).not.toHaveProperty('ref');
   });
@@ -52,7 +52,7 @@ describe('the schema certificate mapper', () => {
   ])('tells the clock the last moment daysUntilExpiry of a certificate ending %s holds', (_name, offset) => {
     const requestClock = clock();
     const days = toCertificateType(certificate({ notAfter: new Date(NOW.getTime() + offset) }), requestClock).daysUntilExpiry;
-    const changesAt = requestClock.validUntil;
+    const changesAt = requestClock.clock.validUntil;
     expect(changesAt).toBeGreaterThan(NOW.getTime());
     expect(changesAt - NOW.getTime()).toBeLessThanOrEqual(DAY_MS);
     expect(expiringIn(offset, new Date(changesAt - 1))).toBe(days);
@@ -62,7 +62,7 @@ describe('the schema certificate mapper', () => {
   it('tells the clock nothing when no value depends on it', () => {
     const requestClock = clock();
     toCertificateType(certificate(), requestClock);
-    expect(requestClock.validUntil).toBe(Infinity);
+    expect(requestClock.clock.validUntil).toBe(Infinity);
   });
 
   it('leaves daysUntilExpiry out when nothing tells when the certificate ends', () => {

@@ -1,0 +1,46 @@
+import { type Certificate, type CertificateRef } from '../domain/certificate';
+import { encodeCertificateId } from '../domain/global-id';
+
+/**
+ * One certificate in the inventory: its facts as the list operations give them, completed from the
+ * PEM where the cloud left values out, without the PEM itself, any key, or the domain validations
+ * (those are read from the cloud when a caller asks for them). `source` is the list it came from.
+ */
+export interface InventoryEntry {
+  id: string;
+  source: string;
+  accountId: string;
+  certificate: Certificate;
+}
+
+/** What the index stores: no PEM, no key, no domain validations. */
+export function entryOf(certificate: Certificate, source: string, accountId: string): InventoryEntry {
+  const { certificatePem: _pem, domainValidations: _validations, ...facts } = certificate;
+  return { id: encodeCertificateId(certificate.ref), source, accountId, certificate: { ...facts, domainValidations: [] } };
+}
+
+const DATE_FIELDS = ['notBefore', 'notAfter', 'createdAt', 'updatedAt'] as const;
+
+export function encodeEntry(entry: InventoryEntry): string {
+  return JSON.stringify(entry);
+}
+
+export function decodeEntry(text: string): InventoryEntry {
+  const entry = JSON.parse(text) as InventoryEntry;
+  const certificate = entry.certificate as Certificate & Record<(typeof DATE_FIELDS)[number], string | Date | undefined>;
+  for (const field of DATE_FIELDS) {
+    const value = certificate[field];
+    if (typeof value === 'string') certificate[field] = new Date(value);
+  }
+  return entry;
+}
+
+/** The source a certificate's list is read from: one per ESA site, one per SLB region. */
+export function sourceOf(ref: CertificateRef): string {
+  return ref.provider === 'ESA' ? `ESA site ${ref.siteId}` : `SLB ${ref.regionId}`;
+}
+
+/** Equal facts: a sweep writes only what changed. */
+export function sameEntry(a: InventoryEntry, b: InventoryEntry): boolean {
+  return a.source === b.source && a.accountId === b.accountId && encodeEntry(a) === encodeEntry(b);
+}

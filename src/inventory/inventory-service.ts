@@ -1,0 +1,83 @@
+import { type Access } from '../domain/access';
+import { type Certificate } from '../domain/certificate';
+import { type RequestClock } from '../domain/request-clock';
+import { checkSiteId } from '../domain/validation/identifiers';
+import { type Inventory, type InventoryStatus } from './inventory';
+import { type InventoryEntry } from './inventory-entry';
+import { type InventoryFilter, type InventoryOrder, type PageRequest } from './inventory-query';
+
+export interface CertificatePage {
+  edges: Array<{ cursor: string; certificate: Certificate }>;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: number;
+}
+
+/**
+ * The inventory as one request reads it: only what the caller's key may see (counts included), with
+ * the clock of the request (statuses and `expiringWithinDays` are read against it, and it hears when
+ * the answer would change). Reading it makes no cloud call.
+ */
+export class InventoryReader {
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly access: Access,
+    private readonly clock: RequestClock,
+    private readonly expiringDays: number,
+    /** Hears that the answer was made from the inventory (the answer cache drops it when the inventory changes). */
+    private readonly readFrom?: () => void,
+  ) {}
+
+  certificates(page: PageRequest, filter: InventoryFilter = {}, order?: InventoryOrder): CertificatePage {
+    const checked = filter.siteIds ? { ...filter, siteIds: filter.siteIds.map((id) => checkSiteId(id)) } : filter;
+    this.readFrom?.();
+    const result = this.clock.read((now) => {
+      const found = this.inventory.view.query({
+        filter: checked,
+        ...(order ? { order } : {}),
+        page,
+        visible: (entry) => this.visible(entry),
+        now,
+        expiringDays: this.expiringDays,
+      });
+      return { value: found, changesAt: found.validUntil };
+    });
+    return {
+      edges: result.edges.map((edge) => ({ cursor: edge.cursor, certificate: edge.entry.certificate })),
+      hasNextPage: result.hasNextPage,
+      hasPreviousPage: result.hasPreviousPage,
+      totalCount: result.totalCount,
+    };
+  }
+
+  /** What the index says of one certificate, when it holds it and the caller may see it. */
+  entry(id: string): InventoryEntry | undefined {
+    const entry = this.inventory.view.get(id);
+    return entry && this.visible(entry) ? entry : undefined;
+  }
+
+  status(): InventoryStatus {
+    const status = this.inventory.status();
+    // A key limited to some sites or regions hears only of those sources, and counts only what it sees.
+    const sources = status.sources.filter((source) => this.seesSource(source.name));
+    let certificates = status.certificates;
+    if (sources.length !== status.sources.length) {
+      certificates = 0;
+      for (const entry of this.inventory.view.entries()) if (this.visible(entry)) certificates += 1;
+    }
+    return { ...status, sources, certificates };
+  }
+
+  private visible(entry: InventoryEntry): boolean {
+    const { ref } = entry.certificate;
+    return ref.provider === 'ESA' ? this.access.seesSite(ref.siteId) : this.access.seesRegion(ref.regionId);
+  }
+
+  private seesSource(name: string): boolean {
+    const site = /^ESA site (\d+)$/.exec(name)?.[1];
+    if (site) return this.access.seesSite(site);
+    const region = /^SLB (\S+)$/.exec(name)?.[1];
+    if (region) return this.access.seesRegion(region);
+    return true;
+  }
+}

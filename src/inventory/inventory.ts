@@ -1,0 +1,140 @@
+import { type Certificate, type CertificateRef } from '../domain/certificate';
+import { type InventoryUpdates } from '../domain/ports';
+import { encodeCertificateId } from '../domain/global-id';
+import { entryOf, sourceOf, type InventoryEntry } from './inventory-entry';
+import { type InventoryChange, type InventoryStore, type SourceStatus } from './inventory-store';
+import { InventoryView } from './inventory-view';
+
+export interface InventoryStatus {
+  complete: boolean;
+  certificates: number;
+  lastSweepFinishedAt?: Date;
+  sources: SourceStatus[];
+}
+
+/**
+ * The inventory of this instance: the shared index's entries in a view it can query in memory, kept
+ * current by applying every numbered change the store publishes (its own writes included), and
+ * loaded whole again when a number is missed. Writes go to the store, never to the view directly, so
+ * every instance sees the same sequence.
+ */
+export class Inventory implements InventoryUpdates {
+  readonly view = new InventoryView();
+  private version = 0;
+  private readonly sources = new Map<string, SourceStatus>();
+  private lastSweepFinishedAt?: string;
+  private loading?: Promise<void>;
+  private readonly listeners: Array<() => void> = [];
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly store: InventoryStore,
+    private readonly accountId: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.store.listen(
+      (change) => this.applyChange(change),
+      () => void this.reload(),
+    );
+    await this.reload();
+  }
+
+  /** Hears every change applied here (the answer cache drops what it kept from the inventory). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The certificates a mutation made or changed, in the index at once (on every instance as the change arrives). */
+  async upsert(certificates: readonly Certificate[]): Promise<void> {
+    if (certificates.length === 0) return;
+    await this.store.write({ upserts: certificates.map((certificate) => entryOf(certificate, sourceOf(certificate.ref), this.accountId)), removals: [], sources: [] });
+  }
+
+  async remove(refs: readonly CertificateRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    await this.store.write({ upserts: [], removals: refs.map((ref) => encodeCertificateId(ref)), sources: [] });
+  }
+
+  write(change: Omit<InventoryChange, 'version'>): Promise<number> {
+    return this.store.write(change);
+  }
+
+  /** The entries a source holds now, by id. */
+  entriesOf(source: string): Map<string, InventoryEntry> {
+    const held = new Map<string, InventoryEntry>();
+    for (const entry of this.view.entries()) if (entry.source === source) held.set(entry.id, entry);
+    return held;
+  }
+
+  sourceNames(): string[] {
+    return [...this.sources.keys()];
+  }
+
+  /** Resolves once a sweep has finished (on any instance) since `after` (epoch ms). */
+  swept(after = 0): Promise<void> {
+    const done = () => this.lastSweepFinishedAt !== undefined && Date.parse(this.lastSweepFinishedAt) >= after;
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!done()) return;
+        this.waiters.delete(check);
+        resolve();
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  status(): InventoryStatus {
+    const sources = [...this.sources.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      complete: this.lastSweepFinishedAt !== undefined && sources.every((source) => source.error === undefined),
+      certificates: this.view.size,
+      ...(this.lastSweepFinishedAt ? { lastSweepFinishedAt: new Date(this.lastSweepFinishedAt) } : {}),
+      sources,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  private applyChange(change: InventoryChange): void {
+    if (change.version <= this.version) return;
+    if (change.version !== this.version + 1 || this.loading) {
+      void this.reload();
+      return;
+    }
+    this.version = change.version;
+    this.view.apply(change.upserts, change.removals);
+    for (const source of change.sources) this.sources.set(source.name, source);
+    if (change.sweepFinishedAt) this.lastSweepFinishedAt = change.sweepFinishedAt;
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** Loads the whole index; changes that arrive meanwhile are caught up by the load itself. */
+  private reload(): Promise<void> {
+    this.loading ??= (async () => {
+      try {
+        const snapshot = await this.store.load();
+        if (snapshot.version < this.version) return;
+        this.version = snapshot.version;
+        this.view.replaceAll(snapshot.entries);
+        this.sources.clear();
+        for (const source of snapshot.sources) this.sources.set(source.name, source);
+        if (snapshot.lastSweepFinishedAt) this.lastSweepFinishedAt = snapshot.lastSweepFinishedAt;
+        this.changed();
+      } catch {
+        // Redis away: the view keeps what it has; the next (re)subscription loads again.
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
+  }
+}
