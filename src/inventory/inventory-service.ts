@@ -28,7 +28,16 @@ export class InventoryReader {
     private readonly readFrom?: () => void,
   ) {}
 
-  certificates(page: PageRequest, filter: InventoryFilter = {}, order?: InventoryOrder): CertificatePage {
+  /** Once per request: the view holds every change written before the request began. */
+  private current?: Promise<void>;
+
+  private caughtUp(): Promise<void> {
+    this.current ??= this.inventory.caughtUp();
+    return this.current;
+  }
+
+  async certificates(page: PageRequest, filter: InventoryFilter = {}, order?: InventoryOrder): Promise<CertificatePage> {
+    await this.caughtUp();
     const checked = filter.siteIds ? { ...filter, siteIds: filter.siteIds.map((id) => checkSiteId(id)) } : filter;
     this.readFrom?.();
     const result = this.clock.read((now) => {
@@ -51,12 +60,14 @@ export class InventoryReader {
   }
 
   /** What the index says of one certificate, when it holds it and the caller may see it. */
-  entry(id: string): InventoryEntry | undefined {
+  async entry(id: string): Promise<InventoryEntry | undefined> {
+    await this.caughtUp();
     const entry = this.inventory.view.get(id);
     return entry && this.visible(entry) ? entry : undefined;
   }
 
-  status(): InventoryStatus {
+  async status(): Promise<InventoryStatus> {
+    await this.caughtUp();
     const status = this.inventory.status();
     // A key limited to some sites or regions hears only of those sources, and counts only what it sees.
     const sources = status.sources.filter((source) => this.seesSource(source.name));

@@ -35,12 +35,14 @@ export interface InventoryStore {
   write(change: Omit<InventoryChange, 'version'>): Promise<number>;
   /** `changed` hears every write in order; `resync` asks for a full load (a gap, a lost subscription). */
   listen(changed: (change: InventoryChange) => void, resync: () => void): void;
+  /** The number of the latest write (one small read), so a reader can tell whether it has heard everything. */
+  version(): Promise<number>;
   close(): Promise<void>;
 }
 
 /** The index of this process alone, without Redis. */
 export class MemoryInventoryStore implements InventoryStore {
-  private version = 0;
+  private latest = 0;
   private readonly entries = new Map<string, InventoryEntry>();
   private readonly sources = new Map<string, SourceStatus>();
   private lastSweepFinishedAt?: string;
@@ -48,7 +50,7 @@ export class MemoryInventoryStore implements InventoryStore {
 
   async load(): Promise<InventorySnapshot> {
     return {
-      version: this.version,
+      version: this.latest,
       entries: [...this.entries.values()],
       sources: [...this.sources.values()],
       ...(this.lastSweepFinishedAt ? { lastSweepFinishedAt: this.lastSweepFinishedAt } : {}),
@@ -60,13 +62,17 @@ export class MemoryInventoryStore implements InventoryStore {
     for (const entry of change.upserts) this.entries.set(entry.id, entry);
     for (const source of change.sources) this.sources.set(source.name, source);
     if (change.sweepFinishedAt) this.lastSweepFinishedAt = change.sweepFinishedAt;
-    this.version += 1;
-    this.listener?.({ ...change, version: this.version });
-    return this.version;
+    this.latest += 1;
+    this.listener?.({ ...change, version: this.latest });
+    return this.latest;
   }
 
   listen(changed: (change: InventoryChange) => void): void {
     this.listener = changed;
+  }
+
+  async version(): Promise<number> {
+    return this.latest;
   }
 
   async close(): Promise<void> {}

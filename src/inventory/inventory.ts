@@ -18,6 +18,9 @@ export interface InventoryStatus {
  * loaded whole again when a number is missed. Writes go to the store, never to the view directly, so
  * every instance sees the same sequence.
  */
+/** How long a change on its way is waited for before the whole index is loaded instead. */
+const CATCH_UP_MS = 500;
+
 export class Inventory implements InventoryUpdates {
   readonly view = new InventoryView();
   private version = 0;
@@ -69,6 +72,31 @@ export class Inventory implements InventoryUpdates {
 
   sourceNames(): string[] {
     return [...this.sources.keys()];
+  }
+
+  /**
+   * Resolves once this view holds every change written before the call: a change made through
+   * another instance shows in the next request here, even when its message is still on the way. One
+   * small read of the store; when it cannot answer, the view as it is.
+   */
+  async caughtUp(): Promise<void> {
+    let latest: number;
+    try {
+      latest = await this.store.version();
+    } catch {
+      return;
+    }
+    if (latest <= this.version) return;
+    const arrived = new Promise<void>((resolve) => {
+      const check = () => {
+        if (this.version < latest) return;
+        this.waiters.delete(check);
+        resolve();
+      };
+      this.waiters.add(check);
+    });
+    const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CATCH_UP_MS).unref());
+    if ((await Promise.race([arrived, late])) === 'late') await this.reload();
   }
 
   /** Resolves once a sweep has finished (on any instance) since `after` (epoch ms). */

@@ -102,6 +102,10 @@ export class RedisInventoryStore implements InventoryStore {
     if (this.subscriber.status === 'ready') void subscribe();
   }
 
+  async version(): Promise<number> {
+    return Number((await this.client.hget(KEYS.meta, 'version')) ?? 0);
+  }
+
   async close(): Promise<void> {
     this.subscriber.disconnect();
     await this.client.quit().catch(() => this.client.disconnect());

@@ -50,8 +50,19 @@ const KIND_ACTIONS: Record<EsaKind, { get: EsaAction; list: EsaAction; delete: E
   ORIGIN_CLIENT: { get: 'GetSiteOriginClientCertificate', list: 'ListSiteOriginClientCertificates', delete: 'DeleteSiteOriginClientCertificate' },
 };
 
-/** Well under every list's documented page cap; pages are followed until TotalCount is reached. */
-const PAGE_SIZE = 100;
+/**
+ * Each list's documented largest page, so a sweep makes the fewest calls: ListSites
+ * (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-listsites),
+ * ListCertificates and ListClientCertificates take up to 500 a page, ListSiteOriginClientCertificates
+ * up to 1024. Pages are followed until TotalCount is reached.
+ */
+const PAGE_SIZES: Partial<Record<EsaAction, number>> = {
+  ListSites: 500,
+  ListCertificates: 500,
+  ListClientCertificates: 500,
+  ListSiteOriginClientCertificates: 1024,
+};
+const DEFAULT_PAGE_SIZE = 100;
 
 /**
  * ESA 2024-09-10 behind the CloudProvider port. The RpcClient (endpoint, credentials, timeout)
@@ -165,12 +176,13 @@ export class EsaCloudProvider implements EsaProvider {
   /** Every page of a list, following TotalCount; an empty page ends it whatever the count says. */
   private async allPages<Body, Item>(action: EsaAction, params: EsaParams, read: (body: Body) => { items: Item[]; total: unknown }): Promise<Item[]> {
     const items: Item[] = [];
+    const pageSize = PAGE_SIZES[action] ?? DEFAULT_PAGE_SIZE;
     for (let page = 1; ; page++) {
-      const { body } = await this.call<Body>(action, { ...params, PageNumber: page, PageSize: PAGE_SIZE });
+      const { body } = await this.call<Body>(action, { ...params, PageNumber: page, PageSize: pageSize });
       const { items: pageItems, total } = read(body);
       items.push(...pageItems);
       // Counting what arrived, not pages, stays right when the cloud caps PageSize below what was asked.
-      const more = typeof total === 'number' ? items.length < total : pageItems.length === PAGE_SIZE;
+      const more = typeof total === 'number' ? items.length < total : pageItems.length === pageSize;
       if (!more || pageItems.length === 0) return items;
     }
   }

@@ -31,7 +31,7 @@ export function toFilter(filter: CertificateFilter | null | undefined): Inventor
 @Resolver()
 export class InventoryResolver {
   @Query(() => CertificateConnection, { description: 'Every certificate of every site and region, from the shared index (no cloud call).' })
-  certificates(
+  async certificates(
     @Ctx() ctx: GatewayContext,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
@@ -39,14 +39,14 @@ export class InventoryResolver {
     @Arg('before', () => String, { nullable: true }) before?: string,
     @Arg('filter', () => CertificateFilter, { nullable: true }) filter?: CertificateFilter,
     @Arg('orderBy', () => CertificateOrder, { nullable: true }) orderBy?: CertificateOrder,
-  ): CertificateConnection {
+  ): Promise<CertificateConnection> {
     const page = { ...(first == null ? {} : { first }), ...(after == null ? {} : { after }), ...(last == null ? {} : { last }), ...(before == null ? {} : { before }) };
-    return toConnection(ctx.inventory.certificates(page, toFilter(filter), (orderBy ?? undefined) as InventoryOrder | undefined), ctx);
+    return toConnection(await ctx.inventory.certificates(page, toFilter(filter), (orderBy ?? undefined) as InventoryOrder | undefined), ctx);
   }
 
   @Query(() => InventoryStatus)
-  inventoryStatus(@Ctx() ctx: GatewayContext): InventoryStatus {
-    const status = ctx.inventory.status();
+  async inventoryStatus(@Ctx() ctx: GatewayContext): Promise<InventoryStatus> {
+    const status = await ctx.inventory.status();
     return {
       ...status,
       sources: status.sources.map((source) => ({ ...source, ...(source.lastSuccessAt ? { lastSuccessAt: new Date(source.lastSuccessAt) } : {}) })) as InventoryStatus['sources'],
@@ -66,7 +66,7 @@ export class InventoryResolver {
 
 async function nodeOf(id: string, ctx: GatewayContext): Promise<NodeInterface> {
   if (!id.startsWith('crt_')) return ctx.certificates.site(id);
-  const indexed = ctx.inventory.entry(id);
+  const indexed = await ctx.inventory.entry(id);
   if (indexed) return toCertificateType(indexed.certificate, ctx, true);
   return toCertificateType(await ctx.certificates.certificate(id), ctx);
 }

@@ -17,14 +17,14 @@ export class SiteResolver {
   }
 
   @FieldResolver(() => CertificateConnection, { description: 'Edge, client and origin client certificates of the site, from the inventory.' })
-  certificates(
+  async certificates(
     @Root() site: SiteType,
     @Ctx() ctx: GatewayContext,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
     @Arg('filter', () => CertificateFilter, { nullable: true }) filter?: CertificateFilter,
-  ): CertificateConnection {
+  ): Promise<CertificateConnection> {
     const page = { ...(first == null ? {} : { first }), ...(after == null ? {} : { after }) };
-    return toConnection(ctx.inventory.certificates(page, { ...toFilter(filter), siteIds: [site.id] }), ctx);
+    return toConnection(await ctx.inventory.certificates(page, { ...toFilter(filter), siteIds: [site.id] }), ctx);
   }
 }

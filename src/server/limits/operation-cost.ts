@@ -39,8 +39,13 @@ const INTROSPECTION_LISTS = new Set(['fields', 'inputFields', 'interfaces', 'pos
  * How many results a list field is assumed to return when no argument says: the size a dashboard
  * sees on a large account. `nodes(ids:)` and `serverCertificates(ids:)` count their arguments.
  */
-const ASSUMED_LIST_SIZES: Record<string, number> = { sites: 20, certificates: 25, serverCertificates: 50 };
+const ASSUMED_LIST_SIZES: Record<string, number> = { sites: 20, serverCertificates: 50 };
 const LIST_ARGUMENTS = new Set(['ids']);
+/** Relay connections: their `edges` and `nodes` hold `first` (or `last`) items, 50 when neither is given. */
+const CONNECTIONS = new Set(['certificates']);
+const PAGE_ARGUMENTS = new Set(['first', 'last']);
+const DEFAULT_PAGE_SIZE = 50;
+const PAGE_LISTS = new Set(['edges', 'nodes']);
 
 export interface OperationMeasure {
   cost: number;
@@ -135,17 +140,18 @@ interface Walk {
   visiting: Set<string>;
 }
 
-function measureSelections(selectionSet: SelectionSetNode, introspecting: boolean, walk: Walk): OperationMeasure {
+/** `pageSize`: the selection is a connection's, whose `edges` and `nodes` hold that many items. */
+function measureSelections(selectionSet: SelectionSetNode, introspecting: boolean, walk: Walk, pageSize?: number): OperationMeasure {
   const total = { ...NOTHING };
   for (const selection of selectionSet.selections) {
     let part: OperationMeasure;
-    if (selection.kind === Kind.FIELD) part = measureField(selection, introspecting, walk);
+    if (selection.kind === Kind.FIELD) part = measureField(selection, introspecting, walk, pageSize);
     else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const inside = introspecting || isIntrospectionType(selection.typeCondition?.name.value);
-      part = { ...measureSelections(selection.selectionSet, inside, walk) };
+      part = { ...measureSelections(selection.selectionSet, inside, walk, pageSize) };
       part.directives += selection.directives?.length ?? 0;
     } else {
-      part = { ...measureFragment(selection.name.value, introspecting, walk) };
+      part = { ...measureFragment(selection.name.value, introspecting, walk, pageSize) };
       part.directives += selection.directives?.length ?? 0;
     }
     total.cost += part.cost;
@@ -160,36 +166,40 @@ function measureSelections(selectionSet: SelectionSetNode, introspecting: boolea
   return total;
 }
 
-function measureFragment(name: string, introspecting: boolean, walk: Walk): OperationMeasure {
+function measureFragment(name: string, introspecting: boolean, walk: Walk, pageSize?: number): OperationMeasure {
   const fragment = walk.fragments.get(name);
   const inside = introspecting || isIntrospectionType(fragment?.typeCondition.name.value);
-  const key = `${inside}:${name}`;
+  const key = `${inside}:${pageSize ?? ''}:${name}`;
   const known = walk.measured.get(key);
   if (known) return known;
   // An unknown fragment, or one spread inside itself: validation refuses both; here they only end the walk.
   if (!fragment || walk.visiting.has(key)) return NOTHING;
   walk.visiting.add(key);
-  const measure = measureSelections(fragment.selectionSet, inside, walk);
+  const measure = measureSelections(fragment.selectionSet, inside, walk, pageSize);
   walk.visiting.delete(key);
   walk.measured.set(key, measure);
   return measure;
 }
 
-function measureField(field: FieldNode, introspecting: boolean, walk: Walk): OperationMeasure {
+function measureField(field: FieldNode, introspecting: boolean, walk: Walk, pageSize?: number): OperationMeasure {
   const inside = introspecting || INTROSPECTION_ROOTS.has(field.name.value);
-  let items = 1;
+  let items = pageSize !== undefined && PAGE_LISTS.has(field.name.value) ? pageSize : 1;
   let longestList = 0;
+  let page: number | undefined;
   for (const argument of field.arguments ?? []) {
+    if (PAGE_ARGUMENTS.has(argument.name.value)) page = Math.max(page ?? 0, intValue(argument.value, walk.variables) ?? DEFAULT_PAGE_SIZE);
     if (!LIST_ARGUMENTS.has(argument.name.value)) continue;
     const length = listLength(argument.value, walk.variables);
     longestList = Math.max(longestList, length);
     items = Math.max(items, length);
   }
+  const hasIds = longestList > 0;
+  if (page === undefined && !hasIds && CONNECTIONS.has(field.name.value)) page = DEFAULT_PAGE_SIZE;
   const own = { aliases: field.alias ? 1 : 0, fields: 1, directives: field.directives?.length ?? 0 };
   if (!field.selectionSet) {
     return { ...NOTHING, ...own, cost: 1, depth: inside ? 0 : 1, introspectionDepth: inside ? 1 : 0, longestList };
   }
-  const below = measureSelections(field.selectionSet, inside, walk);
+  const below = measureSelections(field.selectionSet, inside, walk, page);
   if (items === 1 && !inside) items = ASSUMED_LIST_SIZES[field.name.value] ?? 1;
   const listsTypes = inside && INTROSPECTION_LISTS.has(field.name.value) ? 1 : 0;
   return {
@@ -207,6 +217,16 @@ function measureField(field: FieldNode, introspecting: boolean, walk: Walk): Ope
 /** `__Type`, `__Field`...: only introspection selects on them. */
 function isIntrospectionType(name: string | undefined): boolean {
   return name?.startsWith('__') ?? false;
+}
+
+/** A page size as given, literally or through a variable. */
+function intValue(value: ValueNode, variables: Record<string, unknown>): number | undefined {
+  if (value.kind === Kind.INT) return Number(value.value);
+  if (value.kind === Kind.VARIABLE) {
+    const bound = variables[value.name.value];
+    return typeof bound === 'number' ? bound : undefined;
+  }
+  return undefined;
 }
 
 function listLength(value: ValueNode, variables: Record<string, unknown>): number {
