@@ -86,7 +86,9 @@ export class Inventory implements InventoryUpdates {
     } catch {
       return;
     }
-    if (latest <= this.version) return;
+    // A lower number than this view's: the index was emptied and counts again from the start.
+    if (latest < this.version) return this.reload(true);
+    if (latest === this.version) return;
     const arrived = new Promise<void>((resolve) => {
       const check = () => {
         if (this.version < latest) return;
@@ -128,9 +130,9 @@ export class Inventory implements InventoryUpdates {
   }
 
   private applyChange(change: InventoryChange): void {
-    if (change.version <= this.version) return;
+    if (change.version === this.version) return;
     if (change.version !== this.version + 1 || this.loading) {
-      void this.reload();
+      void this.reload(change.version < this.version);
       return;
     }
     this.version = change.version;
@@ -145,12 +147,15 @@ export class Inventory implements InventoryUpdates {
     for (const waiter of [...this.waiters]) waiter();
   }
 
-  /** Loads the whole index; changes that arrive meanwhile are caught up by the load itself. */
-  private reload(): Promise<void> {
+  /**
+   * Loads the whole index; changes that arrive meanwhile are caught up by the load itself. A snapshot
+   * older than the view is kept only when the index was emptied since (`reset`).
+   */
+  private reload(reset = false): Promise<void> {
     this.loading ??= (async () => {
       try {
         const snapshot = await this.store.load();
-        if (snapshot.version < this.version) return;
+        if (snapshot.version < this.version && !reset) return;
         this.version = snapshot.version;
         this.view.replaceAll(snapshot.entries);
         this.sources.clear();

@@ -1,0 +1,113 @@
+import { untyped } from '../../helpers/callers';
+import { type TestGateway } from '../../helpers/gateway';
+import { makeCertificate } from '../../helpers/openssl';
+import { twoGatewaysOnOneRedis } from '../../helpers/two-gateways';
+
+type Page = {
+  certificates: {
+    totalCount: number;
+    edges: Array<{ cursor: string; node: { id: string; name: string | null; provider: string; regionId: string | null } }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+};
+
+const PAGE = `query Page($first: Int, $after: String, $filter: CertificateFilter) {
+  certificates(first: $first, after: $after, filter: $filter) {
+    totalCount
+    edges { cursor node { id name provider regionId } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const STATUS = `{ inventoryStatus { complete certificates lastSweepFinishedAt sources { name certificates lastSuccessAt error } } }`;
+
+async function everything(gateway: TestGateway, filter: Record<string, unknown> = {}, first = 2): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const answer = await gateway.execute(untyped(PAGE), { first, after, filter });
+    expect(answer.errors).toBeUndefined();
+    const page = (answer.data as Page).certificates;
+    ids.push(...page.edges.map((edge) => edge.node.id));
+    if (!page.pageInfo.hasNextPage) return ids;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+describe('the inventory on a shared Redis', () => {
+  const two = twoGatewaysOnOneRedis({}, { resetEachTest: false });
+
+  it('answers the same pages on both instances, and reading them makes no cloud call', async () => {
+    await two.first.sweepNow();
+    await two.first.inventory.swept(Date.now() - 1);
+    await two.emulator.admin('DELETE', 'stats');
+
+    const first = await everything(two.first);
+    const second = await everything(two.second);
+
+    expect(first.length).toBeGreaterThan(5);
+    expect(new Set(first).size).toBe(first.length);
+    expect(second).toEqual(first);
+    expect(await two.emulator.stats()).toEqual({});
+  });
+
+  it('shows a certificate uploaded through one instance in the very next request to the other', async () => {
+    const own = makeCertificate({ commonName: 'inventory.estate-test.net', dnsNames: ['inventory.estate-test.net'] });
+    const upload = await two.first.execute(
+      untyped('mutation Upload($input: UploadServerCertificateInput!) { uploadServerCertificate(input: $input) { id } }'),
+      { input: { regionId: 'cn-shanghai', serverCertificate: own.certificatePem, privateKey: own.privateKeyPem, name: 'inventory-test' } },
+    );
+    const id = (upload.data as { uploadServerCertificate: { id: string } }).uploadServerCertificate.id;
+
+    const found = await two.second.execute(untyped(PAGE), { first: 10, filter: { hostname: 'inventory.estate-test.net' } });
+    const deleted = await two.second.execute(untyped('mutation Delete($id: ID!) { deleteCertificate(id: $id) { deleted } }'), { id });
+    const gone = await two.first.execute(untyped(PAGE), { first: 10, filter: { hostname: 'inventory.estate-test.net' } });
+
+    expect((found.data as Page).certificates.edges.map((edge) => edge.node)).toEqual([{ id, name: 'inventory-test', provider: 'SLB', regionId: 'cn-shanghai' }]);
+    expect(deleted.errors).toBeUndefined();
+    expect((gone.data as Page).certificates.totalCount).toBe(0);
+  });
+
+  it('makes one cloud call per list page in a sweep', async () => {
+    await two.emulator.admin('DELETE', 'stats');
+    const began = Date.now();
+
+    await two.second.sweepNow();
+    await two.second.inventory.swept(began);
+
+    const stats = await two.emulator.stats();
+    const sites = 4;
+    expect(stats).toEqual({
+      'ESA.ListSites': 1,
+      'ESA.ListCertificates': sites,
+      'ESA.ListClientCertificates': sites,
+      'ESA.ListSiteOriginClientCertificates': sites,
+      'SLB.DescribeServerCertificates': 2,
+    });
+  });
+
+  it('keeps a failing source’s certificates and reports its error, while the others refresh', async () => {
+    const before = await everything(two.first, { providers: ['SLB'] }, 50);
+    await two.emulator.admin('POST', 'faults', { product: 'SLB', action: 'DescribeServerCertificates', status: 400, code: 'InvalidParameter', message: 'refused for the test' });
+    try {
+      const began = Date.now();
+      await two.first.sweepNow();
+      await two.first.inventory.swept(began);
+
+      const status = (await two.second.execute(untyped(STATUS))).data as {
+        inventoryStatus: { complete: boolean; sources: Array<{ name: string; error: string | null; lastSuccessAt: string | null; certificates: number }> };
+      };
+      const slb = status.inventoryStatus.sources.filter((source) => source.name.startsWith('SLB '));
+      const esa = status.inventoryStatus.sources.filter((source) => source.name.startsWith('ESA site '));
+
+      expect(status.inventoryStatus.complete).toBe(false);
+      expect(slb.map((source) => source.error)).toEqual([expect.stringContaining('InvalidParameter'), expect.stringContaining('InvalidParameter')]);
+      expect(slb.every((source) => source.lastSuccessAt !== null)).toBe(true);
+      expect(esa.every((source) => source.error === null && Date.parse(source.lastSuccessAt ?? '') >= began)).toBe(true);
+      expect(await everything(two.second, { providers: ['SLB'] }, 50)).toEqual(before);
+      expect(before.length).toBeGreaterThan(0);
+    } finally {
+      await two.emulator.admin('DELETE', 'faults');
+    }
+  });
+});
