@@ -5,6 +5,19 @@ export interface TestEmulator extends RunningEmulator {
   reset(): Promise<void>;
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stats(): Promise<Record<string, number>>;
+  /** `POST /_emulator/seed {generate}` (src/emulator/README.md, "A large account in one call"); throws unless it succeeds. */
+  generate(options: Record<string, unknown>, accessKeyId?: string): Promise<GeneratedEstate>;
+}
+
+/** What `POST /_emulator/seed {generate}` answers under `generated`. */
+export interface GeneratedEstate {
+  sites: number;
+  firstSiteId: string | null;
+  edgeCertificates: number;
+  serverCertificates: number;
+  regions: string[];
+  expired: number;
+  expiringWithin30Days: number;
 }
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
@@ -24,5 +37,10 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       await admin('POST', 'reset');
     },
     stats: async () => (await admin<{ calls: Record<string, number> }>('GET', 'stats')).body.calls,
+    generate: async (options, accessKeyId) => {
+      const { status, body } = await admin<{ generated: GeneratedEstate }>('POST', 'seed', { ...(accessKeyId ? { accessKeyId } : {}), generate: options });
+      if (status !== 200) throw new Error(`seed generate answered ${status}: ${JSON.stringify(body)}`);
+      return body.generated;
+    },
   };
 }

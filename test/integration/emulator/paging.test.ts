@@ -45,9 +45,8 @@ describe('paging of the ESA list operations and the one-call SLB list', () => {
     emulator = await startTestEmulator();
     esa = new AlibabaTestClient(emulator, 'ESA');
     slb = new AlibabaTestClient(emulator, 'SLB');
-    const big = await emulator.admin<{ generated: { firstSiteId: string } }>('POST', 'seed', { generate: { sites: 1, certificatesPerSite: 1000, seed: 11 } });
-    bigSite = big.body.generated.firstSiteId;
-    await emulator.admin('POST', 'seed', { generate: { sites: 599, seed: 12, serverCertificates: 1200, regions: ['cn-qingdao'] } });
+    bigSite = String((await emulator.generate({ sites: 1, certificatesPerSite: 1000, seed: 11 })).firstSiteId);
+    await emulator.generate({ sites: 599, seed: 12, serverCertificates: 1200, regions: ['cn-qingdao'] });
   });
   afterAll(() => emulator.stop());
 
