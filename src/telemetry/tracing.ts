@@ -71,6 +71,23 @@ export class Tracing {
     return headers;
   }
 
+  /**
+   * Runs background work (an inventory sweep) as a trace of its own: a root span whatever is active,
+   * failed with the error's code when the work throws.
+   */
+  async background<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const span = this.tracer.startSpan(name, { root: true }, ROOT_CONTEXT);
+    try {
+      return await this.contexts.with(trace.setSpan(ROOT_CONTEXT, span), work);
+    } catch (error) {
+      const { code } = error as { code?: unknown };
+      markFailed(span, typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR');
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
   /** Sends what is still batched and stops. */
   shutdown(): Promise<void> {
     return this.provider.shutdown();

@@ -1,6 +1,8 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { type ProviderName } from '../../domain/certificate';
 import { GatewayError } from '../../domain/errors/gateway-error';
+import { SPAN } from '../../telemetry/span-attributes';
+import { markFailed, type Tracing } from '../../telemetry/tracing';
 import { TokenBucket } from './token-bucket';
 
 export interface RetrySettings {
@@ -27,8 +29,11 @@ export interface ResilienceObserver {
   breakerChanged(open: boolean): void;
 }
 
-/** One try at the cloud that gives up after `timeoutMs` (the client's own connect and read timeouts). */
-export type Attempt<T> = (timeoutMs: number) => Promise<T>;
+/**
+ * One try at the cloud that gives up after `timeoutMs` (the client's own connect and read timeouts);
+ * `attempt` is 1 for the first try, 2 for the first retry...
+ */
+export type Attempt<T> = (timeoutMs: number, attempt: number) => Promise<T>;
 
 /** One call's clock: the time left of its budget, whether its deadline has passed, and whether an attempt is out. */
 interface CallState {
@@ -37,6 +42,8 @@ interface CallState {
   /** An attempt has been sent and not yet answered: a change it carries may be under way at the cloud. */
   inFlight: boolean;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const DEFAULT_RETRY: Readonly<RetrySettings> = { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 1_000, minAttemptMs: 250 };
 
@@ -72,6 +79,8 @@ export class UpstreamResilience {
     readonly product: ProviderName,
     private readonly settings: ResilienceSettings,
     private readonly observer?: ResilienceObserver,
+    /** When tracing is on: a span for each wait for a rate-limit slot. */
+    private readonly tracing?: Tracing,
   ) {
     this.breaker = circuitBreaker(handleWhen(isFault), {
       halfOpenAfter: settings.breaker.openMs,
@@ -124,14 +133,19 @@ export class UpstreamResilience {
     const retries = isRead(action) ? maxRetries : 0;
     for (let attempts = 1; ; attempts += 1) {
       if (call.expired) throw this.timedOut(action, budgetMs);
-      if (!(await this.bucket.take(Math.max(0, call.remaining() - minAttemptMs)))) {
+      const waitMs = this.bucket.reserve(Math.max(0, call.remaining() - minAttemptMs));
+      if (waitMs === undefined) {
         const why = `${this.product} ${action} could not be sent within its ${budgetMs} ms deadline: the gateway sends ${this.product} at most ${this.settings.ratePerSecond} calls/s.`;
-        throw GatewayError.refused('UPSTREAM_TIMEOUT', this.product, why, action);
+        const refused = GatewayError.refused('UPSTREAM_TIMEOUT', this.product, why, action);
+        if (this.tracing) this.traceWait(this.tracing, action, 0, refused.code);
+        throw refused;
       }
+      if (waitMs > 0) await (this.tracing ? this.traceWait(this.tracing, action, waitMs) : sleep(waitMs));
       try {
+        const tried = attempts;
         return await this.breaker.execute(() => {
           call.inFlight = true;
-          return attempt(Math.max(1, Math.floor(call.remaining())));
+          return attempt(Math.max(1, Math.floor(call.remaining())), tried);
         });
       } catch (error) {
         const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1));
@@ -139,9 +153,21 @@ export class UpstreamResilience {
         call.inFlight = false;
         if (!worthRetrying || call.expired) throw error;
         this.observer?.retried(action);
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * ceiling)));
+        await sleep(Math.floor(Math.random() * ceiling));
       }
     }
+  }
+
+  /** The wait for a rate-limit slot as a span of its own; a call refused a slot gets one with its code. */
+  private async traceWait(tracing: Tracing, action: string, waitMs: number, refused?: string): Promise<void> {
+    const span = tracing.span(`${this.product} rate limit`, {
+      [SPAN.upstreamProduct]: this.product,
+      [SPAN.upstreamAction]: action,
+      [SPAN.rateLimitWaitMs]: waitMs,
+    });
+    if (refused) markFailed(span, refused);
+    else await sleep(waitMs);
+    span.end();
   }
 
   // instanceof rather than cockatiel's is*Error helper. IsolatedCircuitError extends BrokenCircuitError.

@@ -3,6 +3,8 @@ import * as $Util from '@alicloud/tea-util';
 import { GatewayError } from '../../domain/errors/gateway-error';
 import { redactPem } from '../../domain/redaction';
 import { type ProviderName } from '../../domain/certificate';
+import { SPAN } from '../../telemetry/span-attributes';
+import { markFailed, SpanKind, type Span, type Tracing } from '../../telemetry/tracing';
 import { isRead, type UpstreamResilience } from './resilience';
 
 export interface RpcClientOptions {
@@ -23,6 +25,8 @@ export interface RpcClientOptions {
    * and access logs), before the caller hears of the call.
    */
   observe?: (action: string, outcome: AttemptOutcome, seconds: number, requestId?: string) => void;
+  /** When tracing is on: a client span per attempt, whose `traceparent` the attempt carries to the cloud. */
+  tracing?: Tracing;
 }
 
 export type AttemptOutcome = 'ok' | 'error' | 'timeout' | 'unreachable';
@@ -75,9 +79,9 @@ export class RpcClient {
   async call<T>(action: string, call: RpcCall): Promise<RpcAnswer<T>> {
     const { resilience, timeoutMs } = this.options;
     const out = new Set<AttemptReport>();
-    if (!resilience) return this.attempt<T>(action, call, timeoutMs, out);
+    if (!resilience) return this.attempt<T>(action, call, timeoutMs, out, 1);
     try {
-      return await resilience.execute(action, timeoutMs, (attemptMs) => this.attempt<T>(action, call, attemptMs, out));
+      return await resilience.execute(action, timeoutMs, (attemptMs, attempt) => this.attempt<T>(action, call, attemptMs, out, attempt));
     } catch (error) {
       // The deadline answers the caller without waiting for the attempt still out (its own timer may
       // fire a moment later): it is reported now, so it is counted before the caller hears of it.
@@ -86,8 +90,8 @@ export class RpcClient {
     }
   }
 
-  /** One request, abandoned after `timeoutMs`; while unanswered, its report waits in `out`. */
-  private async attempt<T>(action: string, call: RpcCall, timeoutMs: number, out: Set<AttemptReport>): Promise<RpcAnswer<T>> {
+  /** Attempt number `attempt` (1 for the first), abandoned after `timeoutMs`; while unanswered, its report waits in `out`. */
+  private async attempt<T>(action: string, call: RpcCall, timeoutMs: number, out: Set<AttemptReport>, attempt: number): Promise<RpcAnswer<T>> {
     const params = new $OpenApi.Params({
       action,
       version: this.options.version,
@@ -100,9 +104,17 @@ export class RpcClient {
       bodyType: 'json',
     });
     const body = call.body ? wireParameters(call.body) : undefined;
-    const request = new $OpenApi.OpenApiRequest({ query: wireParameters(call.query ?? {}), ...(body && Object.keys(body).length ? { body } : {}) });
+    const span = this.options.tracing ? this.attemptSpan(this.options.tracing, action, attempt) : undefined;
+    // The trace context rides as plain headers: the client merges them into the request, unsigned
+    // (ACS3 signs host, content-type and x-acs-* only).
+    const headers = span ? this.options.tracing?.headersFor(span) : undefined;
+    const request = new $OpenApi.OpenApiRequest({
+      query: wireParameters(call.query ?? {}),
+      ...(body && Object.keys(body).length ? { body } : {}),
+      ...(headers ? { headers } : {}),
+    });
     const runtime = new $Util.RuntimeOptions({ readTimeout: timeoutMs, connectTimeout: timeoutMs });
-    const report = new AttemptReport(action, this.options.observe);
+    const report = new AttemptReport(action, this.options.observe, span);
     out.add(report);
     try {
       const response = (await this.client.callApi(params, request, runtime)) as { body: T & { RequestId?: string } };
@@ -111,11 +123,29 @@ export class RpcClient {
     } catch (error) {
       const translated = this.translate(action, error as TeaResponseError, timeoutMs);
       const outcome = translated.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : translated.code === 'UPSTREAM_UNREACHABLE' ? 'unreachable' : 'error';
-      report.settle(outcome, translated.details.requestId);
+      report.settle(outcome, translated.details.requestId, translated.code);
       throw translated;
     } finally {
       out.delete(report);
     }
+  }
+
+  /** Names what is called and which try it is; never a parameter (they carry certificates and keys). */
+  private attemptSpan(tracing: Tracing, action: string, attempt: number): Span {
+    const { product, endpoint } = this.options;
+    return tracing.span(
+      `${product}/${action}`,
+      {
+        [SPAN.rpcSystem]: 'alibaba_cloud',
+        [SPAN.rpcService]: product,
+        [SPAN.rpcMethod]: action,
+        [SPAN.serverAddress]: endpoint,
+        [SPAN.upstreamProduct]: product,
+        [SPAN.upstreamAction]: action,
+        [SPAN.upstreamAttempt]: attempt,
+      },
+      SpanKind.CLIENT,
+    );
   }
 
   private translate(action: string, error: TeaResponseError, timeoutMs: number): GatewayError {
@@ -144,7 +174,7 @@ export class RpcClient {
 /** Node's errors for a connection that was never made: nothing was sent, so nothing was changed. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
-/** One attempt's report to `observe`, made once: when the attempt settles, or when its caller stops waiting. */
+/** One attempt's report to `observe` (and its span's end), made once: when the attempt settles, or when its caller stops waiting. */
 class AttemptReport {
   private readonly started = process.hrtime.bigint();
   private settled = false;
@@ -152,12 +182,19 @@ class AttemptReport {
   constructor(
     private readonly action: string,
     private readonly observe: RpcClientOptions['observe'],
+    private readonly span?: Span,
   ) {}
 
-  settle(outcome: AttemptOutcome, requestId?: string): void {
+  /** `code`: the documented code of a failed attempt (UPSTREAM_TIMEOUT when its caller stopped waiting). */
+  settle(outcome: AttemptOutcome, requestId?: string, code?: string): void {
     if (this.settled) return;
     this.settled = true;
     this.observe?.(this.action, outcome, Number(process.hrtime.bigint() - this.started) / 1e9, requestId);
+    if (!this.span) return;
+    this.span.setAttribute(SPAN.upstreamOutcome, outcome);
+    if (requestId) this.span.setAttribute(SPAN.upstreamRequestId, requestId);
+    if (outcome !== 'ok') markFailed(this.span, code ?? 'UPSTREAM_TIMEOUT');
+    this.span.end();
   }
 }
 

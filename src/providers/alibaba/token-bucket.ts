@@ -20,17 +20,11 @@ export class TokenBucket {
   }
 
   /**
-   * Resolves true once a slot is the caller's. Resolves false at once, holding no slot, when the slot
-   * would come later than `maxWaitMs` from now: the caller's deadline would pass while it waited.
+   * Reserves the next slot and says in how many milliseconds it is the caller's (0: now); the caller
+   * waits that long (resilience.ts, which shows the wait in a trace). Undefined, holding no slot, when
+   * the slot would come later than `maxWaitMs` from now: the caller's deadline would pass while it waited.
    */
-  async take(maxWaitMs: number): Promise<boolean> {
-    const waitMs = this.reserve(maxWaitMs);
-    if (waitMs === undefined) return false;
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-    return true;
-  }
-
-  private reserve(maxWaitMs: number): number | undefined {
+  reserve(maxWaitMs: number): number | undefined {
     const now = performance.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.ratePerSecond) / 1000);
     this.refilledAt = now;
