@@ -49,6 +49,7 @@ import { rateLimit } from './server/pipeline/rate-limit';
 import { readBody } from './server/pipeline/read-body';
 import { readOperations } from './server/pipeline/read-operations';
 import { replayAnswer } from './server/pipeline/replay-answer';
+import { startTracing } from './telemetry/tracing';
 
 export interface RunningGateway {
   /** `http://host:port` */
@@ -90,6 +91,7 @@ interface Upstream {
  */
 export async function startGateway(config: Readonly<GatewayConfig>, options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const tracing = startTracing(config.tracing);
   let emulator: RunningEmulator | undefined;
   let upstream: Upstream;
   if (config.mode === 'local') {
@@ -112,7 +114,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
         if (open) logger.warn({ product }, `${product} circuit breaker open: calls are refused until a trial call succeeds`);
         else logger.info({ product }, `${product} circuit breaker closed`);
       },
-    });
+    }, tracing);
   };
   const resilient = { ESA: resilience('ESA', config.upstreamEsaRatePerSecond), SLB: resilience('SLB', config.upstreamSlbRatePerSecond) };
   const client = (product: 'ESA' | 'SLB', version: string, endpoint: string) =>
@@ -125,6 +127,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       accessKeySecret: upstream.accessKeySecret,
       timeoutMs: config.upstreamTimeoutMs,
       resilience: resilient[product],
+      tracing,
       observe: (action, outcome, seconds, requestId) => {
         metrics.observeUpstream(product, action, outcome, seconds);
         currentRequestScope()?.upstream.push({ product, action, outcome, ms: Math.round(seconds * 1000), ...(requestId ? { requestId } : {}) });
@@ -159,7 +162,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     cacheStore,
     policy,
     cacheObserver,
-    { leaseMs: config.upstreamTimeoutMs + 1_000, waitMs: config.upstreamTimeoutMs + 500, pollMs: 25 },
+    { leaseMs: config.upstreamTimeoutMs + 1_000, waitMs: config.upstreamTimeoutMs + 500, pollMs: 25, tracing },
     Date.now,
     {
       bus,
@@ -180,7 +183,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   const sweeper = new InventorySweeper(esa, slb, inventory, { accountId: DEFAULT_ACCOUNT, slbRegions: config.slbRegions, concurrency: config.upstreamConcurrency });
   const scheduleOptions = {
     intervalMs: config.inventoryRefreshSeconds * 1000,
-    sweep: () => sweeper.sweep(),
+    sweep: () => (tracing ? tracing.background('inventory sweep', () => sweeper.sweep()) : sweeper.sweep()),
     failed: (error: Error) => logger.warn({ error: error.message }, 'inventory sweep failed'),
   };
   const schedule = config.redisUrl ? new BullSweepSchedule(bullConnection(config.redisUrl, config.redisCluster), scheduleOptions) : new LocalSweepSchedule(scheduleOptions);
@@ -198,7 +201,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   const stages: Stage[] = [
     readBody(config.maxBodyBytes),
     ...(keys ? [authenticate(keys), rateLimit(new RateLimiter(cacheStore, config.rateLimitPerMinute))] : []),
-    ...(answers ? [replayAnswer(answers, metrics)] : []),
+    ...(answers ? [replayAnswer(answers, metrics, tracing)] : []),
     readOperations(config.maxBatch),
     persistedQueries(cacheStore),
     checkOperations({ reader: new DocumentReader(), limits: config.limits, access: (exchange) => exchange.caller?.access }),
@@ -206,6 +209,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       apollo,
       metrics,
       ...(answers ? { answers } : {}),
+      tracing,
       checked: (exchange) => registerPersistedQueries(cacheStore, exchange),
       context: async (exchange) => {
         const access = exchange.caller?.access ?? Access.unrestricted();
@@ -226,6 +230,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     stages,
     metrics,
     logger,
+    tracing,
     readiness: () => readiness(upstream, config.upstreamTimeoutMs, config.redisUrl ? cacheStore : undefined),
   });
   // `once` rejects on 'error' (a port in use) before 'listening'.
@@ -252,6 +257,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       await bus.close();
       await store.close();
       await emulator?.stop();
+      await tracing?.shutdown();
     },
   };
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError, type ErrorProvider } from '../domain/errors/gateway-error';
 import { type Fetched } from '../domain/ports';
+import { SPAN } from '../telemetry/span-attributes';
+import { type Span, type Tracing } from '../telemetry/tracing';
 import { type CacheKey } from './cache-keys';
 import { type CacheObserver } from './cache-observer';
 import { type CachePolicy } from './cache-policy';
@@ -24,6 +26,8 @@ export interface ReadThroughOptions {
   /** How long to wait for another instance's fetch before fetching too. */
   waitMs: number;
   pollMs: number;
+  /** When tracing is on: a span per lookup, saying which tier answered each key. */
+  tracing?: Tracing;
 }
 
 /** What is stored: when it stops being fresh, and the value or the (not-found) error. */
@@ -92,6 +96,24 @@ export class ReadThroughCache {
     fetch: (indexes: number[]) => Promise<Fetched<T>[]>,
     tracker?: ReadTracker,
   ): Promise<Fetched<T>[]> {
+    const { tracing } = this.options;
+    if (!tracing) return this.lookup(keys, spec, fetch, tracker);
+    // The cloud calls made for the misses are the lookup's children.
+    const span = tracing.span('cache lookup', { [SPAN.cacheKeys]: keys.length });
+    try {
+      return await tracing.within(span, () => this.lookup(keys, spec, fetch, tracker, new LookupTrace(span, this.store.store.kind, tracing)));
+    } finally {
+      span.end();
+    }
+  }
+
+  private async lookup<T>(
+    keys: readonly CacheKey[],
+    spec: EntrySpec<T>,
+    fetch: (indexes: number[]) => Promise<Fetched<T>[]>,
+    tracker?: ReadTracker,
+    traced?: LookupTrace,
+  ): Promise<Fetched<T>[]> {
     const { local } = this.tiers;
     const generation = local?.generation ?? 0;
     const results: Fetched<T>[] = new Array(keys.length);
@@ -105,13 +127,16 @@ export class ReadThroughCache {
     });
     if (remote.length === 0) {
       this.observer.hits(keys.length);
+      traced?.settled({ memory: keys.length });
       return results;
     }
 
     const stale = new Map<number, T>();
     // One round trip: the values, and the leases of those that are absent or no longer fresh.
     const token = randomUUID();
+    const storeRead = traced?.storeRead(remote.length);
     const stored = await this.attempt(() => this.store.getOrLease(remote.map((index) => keys[index] as CacheKey), token, this.options.leaseMs, this.now()));
+    storeRead?.end();
     const missing: number[] = [];
     // What the read said of each key's lease, by key index.
     // Undefined when the read itself failed: the store is not asked again for this request.
@@ -150,7 +175,11 @@ export class ReadThroughCache {
       }
     }
     if (unused.length) void this.attempt(() => this.store.releaseLeases(unused, token));
-    if (missing.length === 0) return results;
+    const counts = traced && { memory: keys.length - remote.length, store: remote.length - missing.length, coalesced: joined.length, fetched: owned.length };
+    if (missing.length === 0) {
+      traced?.settled(counts ?? {});
+      return results;
+    }
     if (joined.length) this.observer.coalesced(joined.length, 'process');
     if (owned.length) {
       this.observer.misses(owned.length);
@@ -171,6 +200,7 @@ export class ReadThroughCache {
       }
     }
     await Promise.all(joined);
+    traced?.settled(counts ?? {});
     return results;
   }
 
@@ -269,7 +299,11 @@ export class ReadThroughCache {
       writes.push({ ...key, token, value: JSON.stringify({ f: now + ttl, v: spec.codec.encode(answer) } satisfies Envelope), ttlMs: ttl + this.policy.staleFor });
       written.push({ slot: answer, freshUntil: now + ttl });
     });
-    if (staleServed) this.observer.staleServed(staleServed);
+    if (staleServed) {
+      this.observer.staleServed(staleServed);
+      const traced = LookupTrace.active(this.options.tracing);
+      if (traced) traced.staleServed += staleServed;
+    }
     // Sent now, before the caller is answered, but not waited for: the answer does not wait for the
     // write's round trip. This process's later reads queue behind it on the same connection (Redis
     // answers in order); other instances wait on the lease until it lands. What the store took is
@@ -309,7 +343,11 @@ export class ReadThroughCache {
         return stored[entries.length + position] !== undefined;
       });
     }
-    if (slots.size) this.observer.coalesced(slots.size, 'instances');
+    if (slots.size) {
+      this.observer.coalesced(slots.size, 'instances');
+      const traced = LookupTrace.active(this.options.tracing);
+      if (traced) traced.waited += slots.size;
+    }
     return slots;
   }
 
@@ -332,6 +370,64 @@ export class ReadThroughCache {
     } catch {
       return undefined;
     }
+  }
+}
+
+/** How many keys of one lookup each tier answered. */
+interface TierCounts {
+  memory?: number;
+  store?: number;
+  coalesced?: number;
+  fetched?: number;
+}
+
+/** The lookup each span stands for, so code running within a lookup can add to its counts. */
+const lookups = new WeakMap<Span, LookupTrace>();
+
+/**
+ * One lookup's span: how many keys the local tier, the store, another fetch (coalesced) and the cloud
+ * (fetched) answered, and the outcome in one word when every key had the same one (`stale` when every
+ * fetch failed and a stale copy was served instead).
+ */
+class LookupTrace {
+  /** Keys answered with a stale copy, and keys answered by waiting for another instance's fetch. */
+  staleServed = 0;
+  waited = 0;
+
+  constructor(
+    private readonly span: Span,
+    private readonly storeKind: 'redis' | 'memory',
+    private readonly tracing: Tracing,
+  ) {
+    lookups.set(span, this);
+  }
+
+  /** The lookup the active span stands for, from code that runs within it. */
+  static active(tracing: Tracing | undefined): LookupTrace | undefined {
+    const span = tracing?.active();
+    return span && lookups.get(span);
+  }
+
+  /** The store's round trip, as a child span. */
+  storeRead(keys: number): Span {
+    return this.tracing.span('cache store read', { [SPAN.cacheTier]: this.storeKind, [SPAN.cacheKeys]: keys });
+  }
+
+  settled(counts: TierCounts): void {
+    const { memory = 0, store = 0 } = counts;
+    const coalesced = (counts.coalesced ?? 0) + this.waited;
+    const fetched = (counts.fetched ?? 0) - this.waited - this.staleServed;
+    const answered = Object.entries({ memory, store, coalesced, stale: this.staleServed, fetched }).filter(([, count]) => count > 0);
+    this.span.setAttributes({
+      // The deepest tier the lookup reached.
+      [SPAN.cacheTier]: memory === answered.reduce((sum, [, count]) => sum + count, 0) ? 'memory' : this.storeKind,
+      [SPAN.cacheOutcome]: answered.length === 1 ? (answered[0] as [string, number])[0] : answered.length === 0 ? 'none' : 'mixed',
+      [SPAN.cacheMemoryHits]: memory,
+      [SPAN.cacheStoreHits]: store,
+      [SPAN.cacheCoalesced]: coalesced,
+      [SPAN.cacheStaleServed]: this.staleServed,
+      [SPAN.cacheFetched]: fetched,
+    });
   }
 }
 

@@ -7,6 +7,8 @@ import { type Logger } from './logger';
 import { type GatewayMetrics } from './metrics';
 import { runStages, type Answer, type Exchange, type Stage } from './pipeline/exchange';
 import { runInRequestScope } from './request-scope';
+import { endRequestSpan, startRequestSpan } from './request-spans';
+import { traceIds, type Span, type Tracing } from '../telemetry/tracing';
 
 export interface Readiness {
   ready: boolean;
@@ -19,6 +21,8 @@ export interface HttpServerOptions {
   readiness: () => Promise<Readiness>;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** When tracing is on: a server span per /graphql request, its ids in the access-log line. */
+  tracing?: Tracing;
 }
 
 export interface GatewayHttpServer {
@@ -101,19 +105,35 @@ async function graphql(request: IncomingMessage, response: ServerResponse, reque
   const method = request.method?.toUpperCase() ?? 'GET';
   const exchange: Exchange = { request, requestId, method, search, upstream: [] };
   let answer: Answer;
+  let span: Span | undefined;
   if (method !== 'GET' && method !== 'POST') {
     answer = errorAnswer(refusal('METHOD_NOT_ALLOWED', 'GraphQL is served over GET and POST.'), { headers: [['allow', 'GET, POST']] });
   } else {
-    // The cloud calls the request makes are heard through the scope, wherever the work runs.
-    answer = await runInRequestScope({ requestId, upstream: exchange.upstream }, () => runStages(options.stages, exchange));
+    // The cloud calls the request makes are heard through the scope, wherever the work runs; with
+    // tracing on, the stages run under the request's span, so every span they start is its child.
+    const { tracing } = options;
+    const run = () => runStages(options.stages, exchange);
+    const requestSpan = tracing && startRequestSpan(tracing, request, method, requestId);
+    span = requestSpan;
+    answer = await runInRequestScope({ requestId, upstream: exchange.upstream }, tracing && requestSpan ? () => tracing.within(requestSpan, run) : run);
   }
   send(response, answer);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const failed = answer.status >= 400 || startsWithErrors(answer.body);
   options.metrics.observeRequest(exchange.operationName ?? 'anonymous', failed ? 'error' : 'ok', seconds);
+  if (span) endRequestSpan(span, answer, failed, exchange.operationName);
   if (options.logger.isLevelEnabled('info')) {
     options.logger.info(
-      { requestId, method, path: '/graphql', status: answer.status, operation: exchange.operationName, ms: seconds * 1000, upstream: exchange.upstream },
+      {
+        requestId,
+        method,
+        path: '/graphql',
+        status: answer.status,
+        operation: exchange.operationName,
+        ms: seconds * 1000,
+        upstream: exchange.upstream,
+        ...(span ? traceIds(span) : undefined),
+      },
       'request',
     );
   }

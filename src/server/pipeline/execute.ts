@@ -3,6 +3,8 @@ import { type GatewayContext } from '../../schema/context';
 import { type AnswerCache } from '../answers/answer-cache';
 import { JSON_TYPE, answerType, errorAnswer, statusFor, type ErrorEntry } from '../errors/error-answer';
 import { type GatewayMetrics } from '../metrics';
+import { traceOperation } from '../request-spans';
+import { type Tracing } from '../../telemetry/tracing';
 import { headerText, type Answer, type Exchange, type OperationRequest, type Stage } from './exchange';
 import { type CheckedOperation } from './operations';
 
@@ -14,6 +16,8 @@ export interface ExecuteOptions {
   metrics: GatewayMetrics;
   /** Runs once the operations are checked: the persisted queries that passed are registered. */
   checked?: (exchange: Exchange) => void;
+  /** When tracing is on: a span per operation, under the request's. */
+  tracing?: Tracing;
 }
 
 /**
@@ -30,7 +34,10 @@ export function execute(options: ExecuteOptions): Stage {
     for (const [name, value] of Object.entries(exchange.request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const run = (httpGraphQLRequest: HTTPGraphQLRequest) => options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: contextOnce });
+    const execute = (httpGraphQLRequest: HTTPGraphQLRequest) => options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: contextOnce });
+    const { tracing } = options;
+    const run = (httpGraphQLRequest: HTTPGraphQLRequest, verdict?: CheckedOperation) =>
+      tracing ? traceOperation(tracing, verdict, () => execute(httpGraphQLRequest)) : execute(httpGraphQLRequest);
 
     const operations = exchange.operations;
     // Nothing for the checks (the Sandbox page, a body that is not JSON): Apollo answers as it would.
@@ -40,7 +47,7 @@ export function execute(options: ExecuteOptions): Stage {
     const checked = exchange.checked ?? [];
     if (!exchange.batched) {
       const only = checked[0] as Extract<CheckedOperation, { refused?: undefined }>;
-      const answer = legacyStatus(await toAnswer(await run(requestFor(exchange.method, headers, operations[0] as OperationRequest))));
+      const answer = legacyStatus(await toAnswer(await run(requestFor(exchange.method, headers, operations[0] as OperationRequest), only)));
       if (exchange.recorder && exchange.answerKey && options.answers && only.kind === 'query') keep(options, exchange, answer, await contextOnce());
       return answer;
     }
@@ -48,7 +55,7 @@ export function execute(options: ExecuteOptions): Stage {
       operations.map(async (operation, index) => {
         const verdict = checked[index];
         if (verdict?.refused) return JSON.parse(errorAnswer(verdict.refused).body as string) as { errors: ErrorEntry[] };
-        const result = await run(requestFor(exchange.method, headers, operation));
+        const result = await run(requestFor(exchange.method, headers, operation), verdict);
         return JSON.parse(await bodyOf(result)) as unknown;
       }),
     );

@@ -1,5 +1,7 @@
 import { type AnswerCache } from '../answers/answer-cache';
 import { type GatewayMetrics } from '../metrics';
+import { SPAN } from '../../telemetry/span-attributes';
+import { type Tracing } from '../../telemetry/tracing';
 import { headerText, type Exchange, type Stage } from './exchange';
 
 const JSON_CONTENT = /^application\/(graphql-response\+)?json\b/i;
@@ -9,7 +11,7 @@ const JSON_CONTENT = /^application\/(graphql-response\+)?json\b/i;
  * (no parsing, validation, execution or serialisation). Otherwise, a POST of one JSON operation is
  * given a recorder, so what it reads decides whether its answer may be kept.
  */
-export function replayAnswer(answers: AnswerCache, metrics: GatewayMetrics): Stage {
+export function replayAnswer(answers: AnswerCache, metrics: GatewayMetrics, tracing?: Tracing): Stage {
   return (exchange: Exchange) => {
     const { body, request } = exchange;
     const contentType = headerText(request.headers['content-type']);
@@ -17,6 +19,7 @@ export function replayAnswer(answers: AnswerCache, metrics: GatewayMetrics): Sta
     const key = answers.keyOf(exchange.caller?.id ?? '', contentType, headerText(request.headers.accept), body);
     if (key === undefined) return undefined;
     const kept = answers.lookup(key);
+    if (tracing) tracing.span('answer cache lookup', { [SPAN.cacheTier]: 'answer', [SPAN.cacheOutcome]: kept ? 'hit' : 'miss' }).end();
     if (kept) {
       metrics.answerCache('hit');
       exchange.operationName = kept.operationName;
