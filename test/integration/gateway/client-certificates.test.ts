@@ -38,7 +38,7 @@ describe('ESA client certificates', () => {
       provider: 'ESA',
       kind: 'CLIENT',
       siteId: SITE,
-      status: 'active',
+      upstreamStatus: 'active',
       commonName: 'mobile-app.example.com',
       issuer: 'DCDN CA',
       issuerCommonName: 'ESA Client CA',
@@ -86,20 +86,24 @@ describe('ESA client certificates', () => {
     expect(privateKey.asymmetricKeyDetails).toMatchObject(details);
     const certificate = new X509Certificate(created?.certificate.certificatePem ?? '');
     expect(certificate.checkPrivateKey(privateKey)).toBe(true);
-    expect(created?.certificate).toMatchObject({ kind: 'CLIENT', status: 'active', validityDays: 365, publicKeyAlgorithm: keyAlgorithm });
+    expect(created?.certificate).toMatchObject({ kind: 'CLIENT', status: 'ISSUED', upstreamStatus: 'active', validityDays: 365, publicKeyAlgorithm: keyAlgorithm });
 
     const later = await gateway.execute(CertificateDocument, { id: created?.certificate.id ?? '' });
     expect(later.data?.certificate?.fingerprintSha256).toBe(created?.certificate.fingerprintSha256);
     expect(later.text).not.toContain('PRIVATE KEY');
     const listed = await gateway.execute(SiteWithCertificatesDocument, { id: SITE });
-    expect(listed.data?.site?.certificates.map((entry) => entry.id)).toContain(created?.certificate.id);
+    expect(listed.data?.site?.certificates.nodes.map((entry) => entry.id)).toContain(created?.certificate.id);
     expect(listed.text).not.toContain('PRIVATE KEY');
   });
 
   it('revokes, activates, revokes again and deletes a client certificate, refusing to delete it while active', async () => {
     const created = await gateway.execute(CreateClientCertificateDocument, { input: { siteId: SITE, keyAlgorithm: 'ECDSA', validityDays: 90 } });
     const id = created.data?.createClientCertificate.certificate.id ?? '';
-    const status = async () => (await gateway.execute(CertificateDocument, { id })).data?.certificate?.status;
+    /** The normalised status and the cloud's own word for it. */
+    const status = async () => {
+      const certificate = (await gateway.execute(CertificateDocument, { id })).data?.certificate;
+      return [certificate?.status, certificate?.upstreamStatus];
+    };
 
     const refused = await gateway.execute(DeleteCertificateDocument, { id });
     expect(refused.data).toBeNull();
@@ -115,13 +119,13 @@ describe('ESA client certificates', () => {
         retryable: false,
       },
     });
-    expect(await status()).toBe('active');
+    expect(await status()).toEqual(['ISSUED', 'active']);
 
-    expect((await gateway.execute(RevokeClientCertificateDocument, { id })).data?.revokeClientCertificate).toEqual({ id, status: 'revoked' });
-    expect(await status()).toBe('revoked');
-    expect((await gateway.execute(ActivateClientCertificateDocument, { id })).data?.activateClientCertificate).toEqual({ id, status: 'active' });
-    expect(await status()).toBe('active');
-    expect((await gateway.execute(RevokeClientCertificateDocument, { id })).data?.revokeClientCertificate).toEqual({ id, status: 'revoked' });
+    expect((await gateway.execute(RevokeClientCertificateDocument, { id })).data?.revokeClientCertificate).toEqual({ id, status: 'REVOKED', upstreamStatus: 'revoked' });
+    expect(await status()).toEqual(['REVOKED', 'revoked']);
+    expect((await gateway.execute(ActivateClientCertificateDocument, { id })).data?.activateClientCertificate).toEqual({ id, status: 'ISSUED', upstreamStatus: 'active' });
+    expect(await status()).toEqual(['ISSUED', 'active']);
+    expect((await gateway.execute(RevokeClientCertificateDocument, { id })).data?.revokeClientCertificate).toEqual({ id, status: 'REVOKED', upstreamStatus: 'revoked' });
 
     expect((await gateway.execute(DeleteCertificateDocument, { id })).data?.deleteCertificate).toEqual({ id, deleted: true });
     const gone = await gateway.execute(CertificateDocument, { id });
@@ -130,7 +134,7 @@ describe('ESA client certificates', () => {
   });
 
   it('refuses to activate a certificate that is already active, with Certificate.StatusError', async () => {
-    const id = (await gateway.execute(SiteWithCertificatesDocument, { id: SITE })).data?.site?.certificates.find((entry) => entry.kind === 'CLIENT')?.id ?? '';
+    const id = (await gateway.execute(SiteWithCertificatesDocument, { id: SITE })).data?.site?.certificates.nodes.find((entry) => entry.kind === 'CLIENT')?.id ?? '';
 
     const answer = await gateway.execute(ActivateClientCertificateDocument, { id });
 

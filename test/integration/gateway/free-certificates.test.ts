@@ -34,7 +34,7 @@ describe('free certificates', () => {
     expect(leaf.verify(issuer.publicKey)).toBe(true);
   }
 
-  it("applies for Let's Encrypt certificates by default, each resolving through its link as Applying with its validation record", async () => {
+  it("applies for Let's Encrypt certificates by default, each resolving through its link as PENDING (the cloud saying Applying) with its validation record", async () => {
     const answer = await gateway.execute(ApplyCertificateDocument, { input: { siteId: SITE, domains: ['www.example.com', '*.example.com'] } });
 
     expect(answer.errors).toBeUndefined();
@@ -47,11 +47,13 @@ describe('free certificates', () => {
     for (const application of payload?.applications ?? []) expect(application.certificate?.id).toBe(application.certificateId);
     const [host, wildcard] = payload?.applications ?? [];
     expect(host?.certificate).toMatchObject({
-      status: 'Applying',
+      status: 'PENDING',
+      upstreamStatus: 'Applying',
       domainValidations: [{ type: 'HTTP', key: expect.stringMatching(/^http:\/\/www\.example\.com\/\.well-known\/acme-challenge\/[\w-]+$/), value: expect.any(String), status: 'pending' }],
     });
     expect(wildcard?.certificate).toMatchObject({
-      status: 'Applying',
+      status: 'PENDING',
+      upstreamStatus: 'Applying',
       domainValidations: [{ type: 'DNS', key: '_acme-challenge.example.com', value: expect.any(String), status: 'pending' }],
     });
   });
@@ -62,7 +64,7 @@ describe('free certificates', () => {
 
     const listed = await gateway.execute(SiteWithCertificatesDocument, { id: SITE });
 
-    expect(listed.data?.site?.certificates.find((certificate) => certificate.id === id)).toMatchObject({ kind: 'EDGE', status: 'Applying' });
+    expect(listed.data?.site?.certificates.nodes.find((certificate) => certificate.id === id)).toMatchObject({ kind: 'EDGE', status: 'PENDING', upstreamStatus: 'Applying' });
   });
 
   it("reads back an issued Let's Encrypt certificate with a real chain whose values openssl confirms", async () => {
@@ -71,7 +73,7 @@ describe('free certificates', () => {
 
     const certificate = await issuedCertificate(id);
 
-    expect(certificate).toMatchObject({ id, kind: 'EDGE', type: 'free', status: 'OK', commonName: 'www.example.com', subjectAlternativeNames: ['www.example.com'], issuer: "Let's Encrypt", validityDays: 90 });
+    expect(certificate).toMatchObject({ id, kind: 'EDGE', type: 'free', status: 'ISSUED', upstreamStatus: 'OK', commonName: 'www.example.com', subjectAlternativeNames: ['www.example.com'], issuer: "Let's Encrypt", validityDays: 90 });
     expect(certificate.domainValidations.map((validation) => validation.status)).toEqual(['verified']);
     expectRealChain(certificate.certificatePem ?? '');
     expect(reportedValues(certificate)).toEqual(opensslValues(certificate.certificatePem ?? ''));
@@ -87,7 +89,7 @@ describe('free certificates', () => {
 
     const certificate = await issuedCertificate(application?.certificateId ?? '');
 
-    expect(certificate).toMatchObject({ commonName: domain, publicKeyAlgorithm: 'RSA', validityDays: 365, issuer: 'DigiCert Inc', status: 'OK' });
+    expect(certificate).toMatchObject({ commonName: domain, publicKeyAlgorithm: 'RSA', validityDays: 365, issuer: 'DigiCert Inc', status: 'ISSUED', upstreamStatus: 'OK' });
     expect([...certificate.subjectAlternativeNames].sort()).toEqual([...names].sort());
     expectRealChain(certificate.certificatePem ?? '');
     expect(reportedValues(certificate)).toEqual(opensslValues(certificate.certificatePem ?? ''));
@@ -101,7 +103,7 @@ describe('free certificates', () => {
 
     const certificate = (await gateway.execute(CertificateDocument, { id })).data?.certificate;
 
-    expect(certificate).toMatchObject({ status: 'ApplyFailed', applyCode: 1, applyMessage: 'domain validation failed', certificatePem: null, daysUntilExpiry: null });
+    expect(certificate).toMatchObject({ status: 'FAILED', upstreamStatus: 'ApplyFailed', applyCode: 1, applyMessage: 'domain validation failed', certificatePem: null, daysUntilExpiry: null });
     expect(certificate?.domainValidations.map((validation) => validation.status)).toEqual(['failed']);
   });
 

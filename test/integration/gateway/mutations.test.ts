@@ -21,7 +21,7 @@ describe('certificate mutations', () => {
   let gateway: TestGateway;
   beforeEach(() => ({ gateway } = env));
 
-  const siteCertificates = async (siteId: string) => (await gateway.execute(SiteWithCertificatesDocument, { id: siteId })).data?.site?.certificates ?? [];
+  const siteCertificates = async (siteId: string) => (await gateway.execute(SiteWithCertificatesDocument, { id: siteId })).data?.site?.certificates.nodes ?? [];
   const siteCertificateIds = async (siteId: string) => (await siteCertificates(siteId)).map((certificate) => certificate.id);
   const demoOriginClientId = async () => (await siteCertificates(SITE)).find((certificate) => certificate.kind === 'ORIGIN_CLIENT')?.id ?? '';
 
@@ -39,7 +39,7 @@ describe('certificate mutations', () => {
 
     const certificate = answer.data?.uploadSiteCertificate;
     expect(answer.errors).toBeUndefined();
-    expect(certificate).toMatchObject({ provider: 'ESA', kind: 'EDGE', siteId: SITE, siteName: 'example.com', name: 'static2', type: 'upload', status: 'OK' });
+    expect(certificate).toMatchObject({ provider: 'ESA', kind: 'EDGE', siteId: SITE, siteName: 'example.com', name: 'static2', type: 'upload', status: 'ISSUED', upstreamStatus: 'OK' });
     expect(reportedValues(certificate as NonNullable<typeof certificate>)).toEqual(opensslValues(own.certificatePem));
     expect(opensslFacts(certificate?.certificatePem ?? '').fingerprintSha256).toBe(opensslFacts(own.certificatePem).fingerprintSha256);
     expectNothingLeaks(answer.text);
@@ -50,7 +50,7 @@ describe('certificate mutations', () => {
     const answer = await gateway.execute(UploadSiteCertificateDocument, { input: { siteId: DEMO.sites.cname, casId: DEMO.casCertificates.wildcard } });
 
     const certificate = answer.data?.uploadSiteCertificate;
-    expect(certificate).toMatchObject({ kind: 'EDGE', siteId: DEMO.sites.cname, type: 'cas', casId: DEMO.casCertificates.wildcard, status: 'OK', commonName: '*.example.com' });
+    expect(certificate).toMatchObject({ kind: 'EDGE', siteId: DEMO.sites.cname, type: 'cas', casId: DEMO.casCertificates.wildcard, upstreamStatus: 'OK', commonName: '*.example.com' });
     expect(reportedValues(certificate as NonNullable<typeof certificate>)).toEqual(opensslValues(certificate?.certificatePem ?? ''));
     expect(await siteCertificateIds(DEMO.sites.cname)).toEqual([certificate?.id]);
   });
@@ -65,12 +65,12 @@ describe('certificate mutations', () => {
 
     const uploaded = answer.data?.uploadOriginClientCertificate;
     expect(answer.errors).toBeUndefined();
-    expect(uploaded).toMatchObject({ provider: 'ESA', kind: 'ORIGIN_CLIENT', siteId: SITE, name: 'origin-2', status: 'OK' });
+    expect(uploaded).toMatchObject({ provider: 'ESA', kind: 'ORIGIN_CLIENT', siteId: SITE, name: 'origin-2', status: 'ISSUED', upstreamStatus: 'OK' });
     expect(reportedValues(uploaded as NonNullable<typeof uploaded>)).toEqual(opensslValues(client.certificatePem));
     expectNothingLeaks(answer.text);
 
     const readBack = (await gateway.execute(CertificateDocument, { id: uploaded?.id ?? '' })).data?.certificate;
-    expect(readBack).toMatchObject({ id: uploaded?.id, kind: 'ORIGIN_CLIENT', name: 'origin-2', status: 'OK', issuerCommonName: 'Example Origin CA' });
+    expect(readBack).toMatchObject({ id: uploaded?.id, kind: 'ORIGIN_CLIENT', name: 'origin-2', status: 'ISSUED', upstreamStatus: 'OK', issuerCommonName: 'Example Origin CA' });
     expect(reportedValues(readBack as NonNullable<typeof readBack>)).toEqual(opensslValues(client.certificatePem));
     expect(pemBlock(readBack?.certificatePem ?? '', 0).trim()).toBe(client.certificatePem.trim());
   });

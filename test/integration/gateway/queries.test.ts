@@ -3,8 +3,9 @@ import { DEMO } from '../../../src/emulator/state/demo';
 import {
   ApplyCertificateIdsDocument,
   CertificateDocument,
-  CertificatesDocument,
   EsaCertificateDocument,
+  NodesDocument,
+  NodesWithPemDocument,
   ServerCertificatesDocument,
   SiteWithCertificatesDocument,
   SitesDocument,
@@ -13,7 +14,8 @@ import {
 } from '../../generated/graphql';
 import { errorAt, onlyError, REQUEST_ID } from '../../helpers/answers';
 import { type TestEmulator } from '../../helpers/emulator';
-import { freshGatewayPerTest, type TestGateway } from '../../helpers/gateway';
+import { freshGatewayPerTest, startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { certificatesOf } from '../../helpers/nodes';
 import { makeCertificate } from '../../helpers/openssl';
 import { opensslValues, reportedValues, slbValues, slbValuesOf } from '../../helpers/x509-values';
 
@@ -28,11 +30,25 @@ describe('certificate queries', () => {
   let gateway: TestGateway;
   beforeEach(() => ({ emulator, gateway } = env));
 
+  /**
+   * A gateway that keeps no certificate being issued in its cache. A free certificate application
+   * reads what it made into the inventory, and that read is cached for a few seconds as Applying;
+   * tests that read the certificate again once ESA has moved it on use this one.
+   */
+  async function withoutPendingCache(test: (gateway: TestGateway) => Promise<void>): Promise<void> {
+    const own = await startTestGateway(emulator, { cachePendingTtlMs: 0 });
+    try {
+      await test(own);
+    } finally {
+      await own.stop();
+    }
+  }
+
   /** The demo site's certificates as its site lists them: every ESA kind, ids issued by the gateway. */
   async function demoSiteCertificates() {
     const answer = await gateway.execute(SiteWithCertificatesDocument, { id: SITE });
     expect(answer.errors).toBeUndefined();
-    return answer.data?.site?.certificates ?? [];
+    return answer.data?.site?.certificates.nodes ?? [];
   }
 
   it('reports every X.509 value of each ESA kind exactly as openssl reads it from the PEM the answer carries', async () => {
@@ -62,26 +78,26 @@ describe('certificate queries', () => {
       siteName: 'example.com',
       type: 'cas',
       casId: DEMO.casCertificates.www,
-      status: 'OK',
+      upstreamStatus: 'OK',
       commonName: 'www.example.com',
     });
     expect(await byNativeId('EDGE', DEMO.edgeCertificates.free)).toMatchObject({
       type: 'free',
-      status: 'OK',
+      upstreamStatus: 'OK',
       issuer: "Let's Encrypt",
       validityDays: 90,
       domainValidations: [expect.objectContaining({ type: 'HTTP', status: 'verified' })],
     });
     expect(await byNativeId('CLIENT', DEMO.clientCertificate)).toMatchObject({
       kind: 'CLIENT',
-      status: 'active',
+      upstreamStatus: 'active',
       issuer: 'DCDN CA',
       caCertificateId: DEMO.clientAuthority,
     });
     expect(await byNativeId('ORIGIN_CLIENT', DEMO.originClientCertificate)).toMatchObject({
       kind: 'ORIGIN_CLIENT',
       name: 'origin-mtls',
-      status: 'OK',
+      upstreamStatus: 'OK',
       commonName: 'esa-origin-client.example.com',
     });
   });
@@ -110,7 +126,7 @@ describe('certificate queries', () => {
     }
   });
 
-  it('answers certificates(ids:) in the order asked, with null and an error by path for a junk id and for an unknown one', async () => {
+  it('answers nodes(ids:) in the order asked, with null and an error by path for a junk id and for an unknown one', async () => {
     const [server] = (await gateway.execute(ServerCertificatesDocument, { regionId: 'cn-shanghai' })).data?.serverCertificates ?? [];
     const ids = [
       server?.id ?? '',
@@ -120,19 +136,20 @@ describe('certificate queries', () => {
       esaId('CLIENT', DEMO.clientCertificate),
     ];
 
-    const answer = await gateway.execute(CertificatesDocument, { ids });
+    const answer = await gateway.execute(NodesDocument, { ids });
+    const certificates = certificatesOf(answer.data?.nodes);
 
-    expect(answer.data?.certificates.map((certificate) => certificate?.id ?? null)).toEqual([ids[0], null, ids[2], null, ids[4]]);
-    expect(answer.data?.certificates.map((certificate) => certificate?.kind ?? null)).toEqual(['SERVER', null, 'EDGE', null, 'CLIENT']);
+    expect(certificates.map((certificate) => certificate?.id ?? null)).toEqual([ids[0], null, ids[2], null, ids[4]]);
+    expect(certificates.map((certificate) => certificate?.kind ?? null)).toEqual(['SERVER', null, 'EDGE', null, 'CLIENT']);
     expect(answer.errors).toHaveLength(2);
-    expect(errorAt(answer, ['certificates', 1]).extensions).toEqual({
+    expect(errorAt(answer, ['nodes', 1]).extensions).toEqual({
       code: 'InvalidParameter',
       category: 'BAD_USER_INPUT',
       httpStatus: 400,
       provider: 'GATEWAY',
       retryable: false,
     });
-    expect(errorAt(answer, ['certificates', 3]).extensions).toEqual({
+    expect(errorAt(answer, ['nodes', 3]).extensions).toEqual({
       code: 'Certificate.NotFound',
       category: 'NOT_FOUND',
       httpStatus: 404,
@@ -167,7 +184,7 @@ describe('certificate queries', () => {
     const answer = await gateway.execute(SiteWithCertificatesDocument, { id: SITE });
 
     expect(answer.data?.site).toMatchObject({ id: SITE, name: 'example.com' });
-    const pairs = (answer.data?.site?.certificates ?? []).map((certificate) => [certificate.kind, certificate.nativeId]);
+    const pairs = (answer.data?.site?.certificates.nodes ?? []).map((certificate) => [certificate.kind, certificate.nativeId]);
     expect(pairs.sort()).toEqual(
       [
         ['CLIENT', DEMO.clientCertificate],
@@ -188,9 +205,17 @@ describe('certificate queries', () => {
     const answer = await gateway.execute(SiteWithCertificatesDocument, { id: DEMO.sites.basic });
 
     expect(answer.errors).toBeUndefined();
-    expect(answer.data?.site?.certificates).toEqual([
-      { id: upload.data?.uploadSiteCertificate.id, kind: 'EDGE', nativeId: upload.data?.uploadSiteCertificate.nativeId, commonName: 'www.basic-example.com', status: 'OK' },
+    expect(answer.data?.site?.certificates.nodes).toEqual([
+      {
+        id: upload.data?.uploadSiteCertificate.id,
+        kind: 'EDGE',
+        nativeId: upload.data?.uploadSiteCertificate.nativeId,
+        commonName: 'www.basic-example.com',
+        status: 'ISSUED',
+        upstreamStatus: 'OK',
+      },
     ]);
+    expect(answer.data?.site?.certificates.totalCount).toBe(1);
   });
 
   it('answers an unknown site with null and SiteNotFound from ESA', async () => {
@@ -229,23 +254,26 @@ describe('certificate queries', () => {
     expect(answer.data?.certificate?.daysUntilExpiry).toBeGreaterThan(0);
   });
 
-  it('reports a certificate that the emulated clock issued in the past as Expired, with negative daysUntilExpiry', async () => {
-    await emulator.admin('POST', 'clock', { advanceSeconds: -200 * 86_400 });
-    const applied = await gateway.execute(ApplyCertificateIdsDocument, { input: { siteId: SITE, domains: ['old.example.com'] } });
-    await emulator.admin('POST', 'validations/complete', { siteId: SITE });
-    await emulator.admin('POST', 'clock', { advanceSeconds: 200 * 86_400 });
+  it('reports a certificate that the emulated clock issued in the past as EXPIRED (the cloud saying Expired), with negative daysUntilExpiry', async () => {
+    await withoutPendingCache(async (own) => {
+      await emulator.admin('POST', 'clock', { advanceSeconds: -200 * 86_400 });
+      const applied = await own.execute(ApplyCertificateIdsDocument, { input: { siteId: SITE, domains: ['old.example.com'] } });
+      await emulator.admin('POST', 'validations/complete', { siteId: SITE });
+      await emulator.admin('POST', 'clock', { advanceSeconds: 200 * 86_400 });
 
-    const answer = await gateway.execute(CertificateDocument, { id: applied.data?.applyCertificate.applications[0]?.certificateId ?? '' });
-    const certificate = answer.data?.certificate;
-    const expected = Math.floor((Date.parse(certificate?.notAfter ?? '') - Date.now()) / DAY_MS);
+      const answer = await own.execute(CertificateDocument, { id: applied.data?.applyCertificate.applications[0]?.certificateId ?? '' });
+      const certificate = answer.data?.certificate;
+      const expected = Math.floor((Date.parse(certificate?.notAfter ?? '') - Date.now()) / DAY_MS);
 
-    expect(certificate?.status).toBe('Expired');
-    expect(Date.parse(certificate?.notAfter ?? '')).toBeLessThan(Date.now());
-    expect([expected, expected + 1]).toContain(certificate?.daysUntilExpiry);
-    expect(certificate?.daysUntilExpiry).toBeLessThan(-100);
+      expect(certificate?.status).toBe('EXPIRED');
+      expect(certificate?.upstreamStatus).toBe('Expired');
+      expect(Date.parse(certificate?.notAfter ?? '')).toBeLessThan(Date.now());
+      expect([expected, expected + 1]).toContain(certificate?.daysUntilExpiry);
+      expect(certificate?.daysUntilExpiry).toBeLessThan(-100);
+    });
   });
 
-  it('reports an uploaded certificate that expired years ago as Expired, with negative daysUntilExpiry', async () => {
+  it('reports an uploaded certificate that expired years ago as EXPIRED (the cloud saying Expired), with negative daysUntilExpiry', async () => {
     const expired = makeCertificate({ commonName: 'legacy.example.com', dnsNames: ['legacy.example.com'], startDate: '20200101000000Z', endDate: '20210101000000Z' });
     const upload = await gateway.execute(UploadSiteCertificateDocument, {
       input: { siteId: SITE, certificate: expired.certificatePem, privateKey: expired.privateKeyPem },
@@ -254,28 +282,31 @@ describe('certificate queries', () => {
     const certificate = (await gateway.execute(CertificateDocument, { id: upload.data?.uploadSiteCertificate.id ?? '' })).data?.certificate;
 
     const expected = Math.floor((Date.parse('2021-01-01T00:00:00Z') - Date.now()) / DAY_MS);
-    expect(certificate).toMatchObject({ status: 'Expired', notAfter: '2021-01-01T00:00:00.000Z', validityDays: 366 });
+    expect(certificate).toMatchObject({ status: 'EXPIRED', upstreamStatus: 'Expired', notAfter: '2021-01-01T00:00:00.000Z', validityDays: 366 });
     expect([expected, expected + 1]).toContain(certificate?.daysUntilExpiry);
   });
 
-  it('reads twenty ids naming ten distinct edge certificates with at most ten GetCertificate calls', async () => {
-    const domains = Array.from({ length: 10 }, (_, index) => `batch${index}.example.com`);
-    const applied = await gateway.execute(ApplyCertificateIdsDocument, { input: { siteId: SITE, domains } });
-    const ids = applied.data?.applyCertificate.applications.map((application) => application.certificateId) ?? [];
-    expect(new Set(ids).size).toBe(10);
-    await emulator.admin('DELETE', 'stats');
+  it('reads twenty ids naming ten distinct edge certificates, their PEM asked, with at most ten GetCertificate calls', async () => {
+    await withoutPendingCache(async (own) => {
+      const domains = Array.from({ length: 10 }, (_, index) => `batch${index}.example.com`);
+      const applied = await own.execute(ApplyCertificateIdsDocument, { input: { siteId: SITE, domains } });
+      const ids = applied.data?.applyCertificate.applications.map((application) => application.certificateId) ?? [];
+      expect(new Set(ids).size).toBe(10);
+      await emulator.admin('DELETE', 'stats');
 
-    const asked = [...ids, ...ids];
-    const answer = await gateway.execute(CertificatesDocument, { ids: asked });
+      const asked = [...ids, ...ids];
+      // The inventory holds no PEM: asking for it sends every certificate to the cloud, through the batching loader.
+      const answer = await own.execute(NodesWithPemDocument, { ids: asked });
 
-    expect(answer.errors).toBeUndefined();
-    expect(answer.data?.certificates.map((certificate) => certificate?.id)).toEqual(asked);
-    const stats = await emulator.stats();
-    expect(stats['ESA.GetCertificate']).toBeGreaterThan(0);
-    expect(stats['ESA.GetCertificate']).toBeLessThanOrEqual(10);
+      expect(answer.errors).toBeUndefined();
+      expect(certificatesOf(answer.data?.nodes).map((certificate) => certificate?.id)).toEqual(asked);
+      const stats = await emulator.stats();
+      expect(stats['ESA.GetCertificate']).toBeGreaterThan(0);
+      expect(stats['ESA.GetCertificate']).toBeLessThanOrEqual(10);
+    });
   });
 
-  it('reads three server certificates of one region with one DescribeServerCertificates call', async () => {
+  it('reads three server certificates of one region, their PEM asked, with one DescribeServerCertificates call', async () => {
     const ids: string[] = [];
     for (const name of ['first', 'second', 'third']) {
       const pair = makeCertificate({ commonName: `${name}.example.com`, dnsNames: [`${name}.example.com`] });
@@ -286,9 +317,9 @@ describe('certificate queries', () => {
     }
     await emulator.admin('DELETE', 'stats');
 
-    const answer = await gateway.execute(CertificatesDocument, { ids: [ids[2] ?? '', ids[0] ?? '', ids[1] ?? ''] });
+    const answer = await gateway.execute(NodesWithPemDocument, { ids: [ids[2] ?? '', ids[0] ?? '', ids[1] ?? ''] });
 
-    expect(answer.data?.certificates.map((certificate) => certificate?.commonName)).toEqual(['third.example.com', 'first.example.com', 'second.example.com']);
+    expect(certificatesOf(answer.data?.nodes).map((certificate) => certificate?.commonName)).toEqual(['third.example.com', 'first.example.com', 'second.example.com']);
     expect(await emulator.stats()).toEqual({ 'SLB.DescribeServerCertificates': 1 });
   });
 });
