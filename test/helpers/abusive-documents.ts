@@ -29,7 +29,7 @@ export function manyAliases(count: number): string {
 
 /** The same field with arguments and a sub-selection, `count` times at the top level (what field merging compares pairwise). */
 export function repeatedFields(count: number): string {
-  return `query Q { ${'site(id: "1234567890123") { certificates { id name } } '.repeat(count)}}`;
+  return `query Q { ${'site(id: "1234567890123") { certificates { nodes { id name } } } '.repeat(count)}}`;
 }
 
 /** One field carrying `count` copies of `@include(if: true)`. */
@@ -63,7 +63,7 @@ export function abusiveShapes(): AbusiveShape[] {
     { name: 'wide', description: '9 fragments, each spreading the next 8 times (8^8 leaves expanded)', query: fragmentFanOut(8, 8) },
     { name: 'inlineDeep', description: '1500 nested inline fragments around id', query: nestedInlineFragments(1500) },
     { name: 'aliases', description: '3000 aliases of name under sites', query: manyAliases(3000) },
-    { name: 'repeatedFields', description: 'site(id:) { certificates { id name } } 2000 times at the top level', query: repeatedFields(2000) },
+    { name: 'repeatedFields', description: 'site(id:) { certificates { nodes { id name } } } 2000 times at the top level', query: repeatedFields(2000) },
     { name: 'directives', description: 'one field with 2000 @include(if: true)', query: manyDirectives(2000) },
     { name: 'introspectionNest', description: '__schema types fields type nested four times', query: introspectionNest() },
     { name: 'tokens', description: '100,000 name tokens', query: manyTokens(100_000) },

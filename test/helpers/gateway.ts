@@ -91,7 +91,8 @@ export interface GatewaysPerTest {
 
 /**
  * One emulator for the test file, reset before every test, and gateways each test starts with the
- * settings it needs, all stopped after it. Call inside a `describe`.
+ * settings it needs, all stopped after it. The emulator's call counts begin once a gateway is up:
+ * the lists its first sweep reads are its start, not the test's calls. Call inside a `describe`.
  */
 export function gatewaysPerTest(): GatewaysPerTest {
   const started: TestGateway[] = [];
@@ -100,6 +101,7 @@ export function gatewaysPerTest(): GatewaysPerTest {
     gatewayWith: async (overrides: Partial<GatewayConfig> = {}) => {
       const gateway = await startTestGateway(current.emulator, overrides);
       started.push(gateway);
+      await current.emulator.admin('DELETE', 'stats');
       return gateway;
     },
   };

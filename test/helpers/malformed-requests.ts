@@ -45,9 +45,9 @@ const hugeString = fc
 /** Operations the schema knows, so that wrong variables and operation names reach coercion and resolvers. */
 const schemaOperations = fc.constantFrom(
   '{ sites { id name } }',
-  'query Q($ids: [ID!]!) { certificates(ids: $ids) { id commonName } }',
+  'query Q($ids: [ID!]!) { nodes(ids: $ids) { id ... on Certificate { commonName } } }',
   'query Q($id: ID!) { certificate(id: $id) { id } site(id: $id) { name } }',
-  'query Q($id: ID!) { site(id: $id) { certificates { id kind } } }',
+  'query Q($id: ID!) { site(id: $id) { certificates { nodes { id kind } } } }',
   'mutation M($input: UploadSiteCertificateInput!) { uploadSiteCertificate(input: $input) { id } }',
   'mutation M($input: ApplyCertificateInput!) { applyCertificate(input: $input) { totalCount } }',
   'query Q { a: sites { id } } mutation M { deleteCertificate(id: "crt_x") { deleted } }',

@@ -5,8 +5,8 @@ import { encodeCertificateId } from '../../../src/domain/global-id';
 import { DEMO } from '../../../src/emulator/state/demo';
 import {
   CertificateDocument,
-  CertificatesDocument,
   CreateClientCertificateDocument,
+  NodesDocument,
   ServerCertificatesDocument,
   SiteSummaryDocument,
   SitesDocument,
@@ -109,10 +109,10 @@ describe("callers' keys and request limits", () => {
   });
 
   it.each([
-    ['more ids than a list may take', { maxListArgument: 5 }, CertificatesDocument, { ids: Array.from({ length: 6 }, (_, index) => `crt_${index}`) }],
+    ['more ids than a list may take', { maxListArgument: 5 }, NodesDocument, { ids: Array.from({ length: 6 }, (_, index) => `crt_${index}`) }],
     ['more aliases than allowed', { maxAliases: 2 }, untyped('{ a: sites { id } b: sites { id } c: sites { id } }'), {}],
-    ['a selection nested too deep', { maxDepth: 2 }, untyped('{ site(id: "1234567890123") { certificates { domainValidations { id } } } }'), {}],
-    ['an operation over the cost limit', { maxCost: 10 }, untyped('{ sites { certificates { id } } }'), {}],
+    ['a selection nested too deep', { maxDepth: 2 }, untyped('{ site(id: "1234567890123") { certificates { nodes { domainValidations { id } } } } }'), {}],
+    ['an operation over the cost limit', { maxCost: 10 }, untyped('{ sites { certificates { nodes { id } } } }'), {}],
   ] as const)('refuses %s as GRAPHQL_VALIDATION_FAILED, before any upstream call', async (_name, limit, document, variables) => {
     const gateway = await gatewayWith({ limits: { ...DEFAULT_LIMITS, ...limit } });
 
