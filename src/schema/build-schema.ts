@@ -1,16 +1,37 @@
 import 'reflect-metadata';
-import { type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, createResolversMap } from 'type-graphql';
+import { type GatewayContext } from './context';
 import { CertificateApplicationResolver } from './certificate/application.resolver';
 import { CertificateMutationResolver } from './certificate/certificate-mutation.resolver';
 import { CertificateResolver } from './certificate/certificate.resolver';
-import { InventoryResolver } from './inventory/inventory.resolver';
+import { InventoryResolver, nodeOf } from './inventory/inventory.resolver';
 import { SiteResolver } from './site/site.resolver';
 
-/** The gateway's schema, code first. Input rules live in the domain (documented codes), not class-validator. */
-export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+/** Apollo's resolver map, whose context is `unknown`; ours is the gateway's. */
+type SubgraphResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown }>['resolvers']>;
+
+/** Federation 2, with the one directive the schema uses. */
+const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n';
+
+/**
+ * The gateway's schema, code first, served as an Apollo Federation 2 subgraph: `Certificate` and
+ * `Site` carry `@key(fields: "id")`, and `_service { sdl }` and `_entities` answer, an entity resolving
+ * as `node(id:)` does (through the same loaders and the inventory). Input rules live in the domain
+ * (documented codes), not class-validator.
+ */
+export async function buildGatewaySchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [CertificateResolver, CertificateMutationResolver, CertificateApplicationResolver, SiteResolver, InventoryResolver],
     validate: false,
+  });
+  const resolvers = createResolversMap(schema) as Record<string, object>;
+  // A copy: the subgraph library marks what it returns with __typename, and cached values are frozen.
+  const entity = { __resolveReference: async (reference: { id: string }, ctx: GatewayContext) => ({ ...(await nodeOf(reference.id, ctx)) }) };
+  return buildSubgraphSchema({
+    typeDefs: parse(FEDERATION_LINK + printSchemaWithDirectives(schema)),
+    resolvers: { ...resolvers, Certificate: { ...resolvers.Certificate, ...entity }, Site: { ...resolvers.Site, ...entity } } as SubgraphResolvers,
   });
 }

@@ -1,5 +1,5 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { NodeInterface } from '../node/node.interface';
 import { CertificateKind, CertificateProvider, CertificateStatus } from './enums';
 
@@ -12,6 +12,7 @@ export class DomainValidation {
   @Field() status!: string;
 }
 
+@Directive('@key(fields: "id")')
 @ObjectType('Certificate', { description: 'A certificate held in ESA or SLB, in one shape whatever its origin.', implements: NodeInterface })
 export class CertificateType implements NodeInterface {
   @Field(() => ID, { description: 'Opaque global id; round-trips through certificate(id:).' }) id!: string;

@@ -64,7 +64,8 @@ export class InventoryResolver {
   }
 }
 
-async function nodeOf(id: string, ctx: GatewayContext): Promise<NodeInterface> {
+/** A certificate (from the inventory when it holds it, else through the loaders) or a site, by id. */
+export async function nodeOf(id: string, ctx: GatewayContext): Promise<NodeInterface> {
   if (!id.startsWith('crt_')) return ctx.certificates.site(id);
   const indexed = await ctx.inventory.entry(id);
   if (indexed) return toCertificateType(indexed.certificate, ctx, true);

@@ -1,6 +1,7 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { NodeInterface } from '../node/node.interface';
 
+@Directive('@key(fields: "id")')
 @ObjectType('Site', { description: 'An ESA site.', implements: NodeInterface })
 export class SiteType implements NodeInterface {
   @Field(() => ID) id!: string;
