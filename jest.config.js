@@ -2,7 +2,12 @@
 const project = (name, extra = {}) => ({
   displayName: name,
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // The OTLP exporters' transport imports node:http dynamically, which Jest's VM cannot run.
+    '/@opentelemetry/otlp-exporter-base/.+\\.cjs$': '<rootDir>/test/helpers/require-node-builtins.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@opentelemetry/otlp-exporter-base/)'],
   testEnvironment: 'node',
   ...extra,
 });
