@@ -87,4 +87,8 @@ describe('the direction of dependencies: server -> schema -> domain <- providers
   it('keeps the Alibaba SDKs inside src/providers and the composition root, never in the emulator', () => {
     expect(importersOf('@alicloud/', (path) => path.startsWith('src/providers/') || path === 'src/app.ts')).toEqual([]);
   });
+
+  it('keeps OpenTelemetry inside src/telemetry: the other layers speak to its Tracing, which is absent while tracing is off', () => {
+    expect(importersOf('@opentelemetry/', (path) => path.startsWith('src/telemetry/'))).toEqual([]);
+  });
 });
