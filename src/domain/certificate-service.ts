@@ -47,12 +47,17 @@ export class CertificateService {
     return this.read({ provider: 'ESA', kind: 'EDGE', siteId: checkSiteId(siteId, 'GetCertificate'), nativeId: checkNativeId(id) });
   }
 
-  async serverCertificates(regionId: string, ids?: readonly string[]): Promise<Certificate[]> {
+  /** A region's server certificates: from `indexed` (the inventory) when it knows them, else from the cloud. */
+  async serverCertificates(
+    regionId: string,
+    ids?: readonly string[],
+    indexed?: (regionId: string) => Promise<Certificate[] | undefined>,
+  ): Promise<{ certificates: Certificate[]; fromIndex: boolean }> {
     this.access.requireRegion(checkRegionId(regionId, 'DescribeServerCertificates'));
-    const all = await this.reader.regionCertificates(regionId);
-    if (ids === undefined) return all;
-    const wanted = new Set(ids);
-    return all.filter((certificate) => wanted.has(certificate.ref.nativeId));
+    const known = await indexed?.(regionId);
+    const all = known ?? (await this.reader.regionCertificates(regionId));
+    const wanted = ids === undefined ? undefined : new Set(ids);
+    return { certificates: wanted ? all.filter((certificate) => wanted.has(certificate.ref.nativeId)) : all, fromIndex: known !== undefined };
   }
 
   /** The sites this caller may see. */

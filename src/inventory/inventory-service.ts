@@ -66,6 +66,18 @@ export class InventoryReader {
     return entry && this.visible(entry) ? entry : undefined;
   }
 
+  /**
+   * Every certificate of one SLB region, when a sweep has read that region; undefined when the
+   * inventory cannot say (never read, or its last read failed), and the cloud is asked instead.
+   */
+  async regionCertificates(regionId: string): Promise<Certificate[] | undefined> {
+    await this.caughtUp();
+    const source = this.inventory.status().sources.find((candidate) => candidate.name === `SLB ${regionId}`);
+    if (!source?.lastSuccessAt || source.error !== undefined) return undefined;
+    this.readFrom?.();
+    return [...this.inventory.entriesOf(`SLB ${regionId}`).values()].map((entry) => entry.certificate);
+  }
+
   async status(): Promise<InventoryStatus> {
     await this.caughtUp();
     const status = this.inventory.status();

@@ -21,8 +21,9 @@ export class CertificateResolver {
     @Arg('ids', () => [String], { nullable: true }) ids: string[] | undefined,
     @Ctx() ctx: GatewayContext,
   ): Promise<CertificateType[]> {
-    const certificates = await ctx.certificates.serverCertificates(regionId, ids ?? undefined);
-    return certificates.map((certificate) => toCertificateType(certificate, ctx));
+    // The region as the inventory holds it (no cloud call), else as the cloud lists it.
+    const checked = await ctx.certificates.serverCertificates(regionId, ids ?? undefined, (region) => ctx.inventory.regionCertificates(region));
+    return checked.certificates.map((certificate) => toCertificateType(certificate, ctx, checked.fromIndex));
   }
 
   /** The inventory holds no PEM: a certificate read from it fetches its PEM only when asked (through the loaders and the cache). */

@@ -1,4 +1,5 @@
 import { untyped } from '../../helpers/callers';
+import { answerCounts } from '../../helpers/memory-caches';
 import { type TestGateway } from '../../helpers/gateway';
 import { makeCertificate } from '../../helpers/openssl';
 import { twoGatewaysOnOneRedis } from '../../helpers/two-gateways';
@@ -25,9 +26,9 @@ async function everything(gateway: TestGateway, filter: Record<string, unknown> 
   const ids: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const answer = await gateway.execute(untyped(PAGE), { first, after, filter });
+    const answer: { data?: unknown; errors?: unknown } = await gateway.execute(untyped(PAGE), { first, after, filter });
     expect(answer.errors).toBeUndefined();
-    const page = (answer.data as Page).certificates;
+    const page: Page['certificates'] = (answer.data as Page).certificates;
     ids.push(...page.edges.map((edge) => edge.node.id));
     if (!page.pageInfo.hasNextPage) return ids;
     after = page.pageInfo.endCursor;
@@ -66,6 +67,26 @@ describe('the inventory on a shared Redis', () => {
     expect((found.data as Page).certificates.edges.map((edge) => edge.node)).toEqual([{ id, name: 'inventory-test', provider: 'SLB', regionId: 'cn-shanghai' }]);
     expect(deleted.errors).toBeUndefined();
     expect((gone.data as Page).certificates.totalCount).toBe(0);
+  });
+
+  it('drops an answer kept from the inventory on every instance when the inventory changes', async () => {
+    const query = { first: 10, filter: { search: 'kept-answer-test' } };
+    const counts = await answerCounts(two.second);
+    const before = await two.second.execute(untyped(PAGE), query);
+    const again = await two.second.execute(untyped(PAGE), query);
+    const replayed = ((await answerCounts(two.second)).hit ?? 0) - (counts.hit ?? 0);
+    const own = makeCertificate({ commonName: 'kept.estate-test.net', dnsNames: ['kept.estate-test.net'] });
+    await two.first.execute(
+      untyped('mutation Upload($input: UploadServerCertificateInput!) { uploadServerCertificate(input: $input) { id } }'),
+      { input: { regionId: 'cn-hangzhou', serverCertificate: own.certificatePem, privateKey: own.privateKeyPem, name: 'kept-answer-test' } },
+    );
+
+    const after = await two.second.execute(untyped(PAGE), query);
+
+    expect((before.data as Page).certificates.totalCount).toBe(0);
+    expect(again.text).toBe(before.text);
+    expect(replayed).toBe(1);
+    expect((after.data as Page).certificates.edges.map((edge) => edge.node.name)).toEqual(['kept-answer-test']);
   });
 
   it('makes one cloud call per list page in a sweep', async () => {
