@@ -105,7 +105,7 @@ export class InventoryView {
     const { size, forward, cursor } = pageOf(options.page ?? {}, order.field);
     const index = this.indexes[order.field];
     const items = index.items;
-    const match = this.matcher(options);
+    const match = matcher(options);
     const now = options.now.getTime();
     const bound = upperBound(options.filter, now);
     // Ascending walks run up the array, descending ones down it; `last`/`before` walks the other way.
@@ -159,35 +159,6 @@ export class InventoryView {
     };
   }
 
-  /** One predicate for the whole filter, with the clock read once. */
-  private matcher(options: QueryOptions): (item: Indexed) => boolean {
-    const filter = options.filter ?? {};
-    const providers = set(filter.providers);
-    const kinds = set(filter.kinds);
-    const statuses = set(filter.statuses);
-    const accounts = set(filter.accountIds);
-    const sites = set(filter.siteIds);
-    const regions = set(filter.regionIds);
-    const hostname = filter.hostname?.trim().toLowerCase().replace(/\.$/, '');
-    const search = filter.search?.toLowerCase();
-    const bound = upperBound(filter, options.now.getTime());
-    const { visible, now, expiringDays } = options;
-    return (item) => {
-      const { certificate } = item.entry;
-      const { ref } = certificate;
-      if (item.notAfter >= bound) return false;
-      if (providers && !providers.has(ref.provider)) return false;
-      if (kinds && !kinds.has(ref.kind)) return false;
-      if (accounts && !accounts.has(item.entry.accountId)) return false;
-      if (sites && (ref.provider !== 'ESA' || !sites.has(ref.siteId))) return false;
-      if (regions && (ref.provider !== 'SLB' || !regions.has(ref.regionId))) return false;
-      if (search !== undefined && !item.text.includes(search)) return false;
-      if (hostname !== undefined && !covers(item.hosts, hostname)) return false;
-      if (statuses && !statuses.has(certificateStatus(certificate, now, expiringDays).value)) return false;
-      return visible ? visible(item.entry) : true;
-    };
-  }
-
   /**
    * When the set of matches could change by the clock alone: the next certificate to come within an
    * expiry bound; with a status filter, the next one to cross any status boundary.
@@ -212,6 +183,41 @@ export class InventoryView {
     return until;
   }
 }
+
+/** Whether one entry matches a filter (an event's certificate, say), as a query would judge it. */
+export function matchesFilter(entry: InventoryEntry, options: Omit<QueryOptions, 'order' | 'page'>): boolean {
+  return matcher(options)(indexed(entry));
+}
+
+/** One predicate for the whole filter, with the clock read once. */
+function matcher(options: Omit<QueryOptions, 'order' | 'page'>): (item: Indexed) => boolean {
+  const filter = options.filter ?? {};
+  const providers = set(filter.providers);
+  const kinds = set(filter.kinds);
+  const statuses = set(filter.statuses);
+  const accounts = set(filter.accountIds);
+  const sites = set(filter.siteIds);
+  const regions = set(filter.regionIds);
+  const hostname = filter.hostname?.trim().toLowerCase().replace(/\.$/, '');
+  const search = filter.search?.toLowerCase();
+  const bound = upperBound(filter, options.now.getTime());
+  const { visible, now, expiringDays } = options;
+  return (item) => {
+    const { certificate } = item.entry;
+    const { ref } = certificate;
+    if (item.notAfter >= bound) return false;
+    if (providers && !providers.has(ref.provider)) return false;
+    if (kinds && !kinds.has(ref.kind)) return false;
+    if (accounts && !accounts.has(item.entry.accountId)) return false;
+    if (sites && (ref.provider !== 'ESA' || !sites.has(ref.siteId))) return false;
+    if (regions && (ref.provider !== 'SLB' || !regions.has(ref.regionId))) return false;
+    if (search !== undefined && !item.text.includes(search)) return false;
+    if (hostname !== undefined && !covers(item.hosts, hostname)) return false;
+    if (statuses && !statuses.has(certificateStatus(certificate, now, expiringDays).value)) return false;
+    return visible ? visible(item.entry) : true;
+  };
+}
+
 
 function set<T>(values: readonly T[] | undefined): Set<T> | undefined {
   return values === undefined ? undefined : new Set(values);
