@@ -12,7 +12,8 @@ export interface TestRedis {
   owned: boolean;
   /**
    * Everything the gateways on this Redis have cached, gone: their keys deleted, and the copies each
-   * keeps in memory dropped by an invalidation of every key (what an operator would publish).
+   * keeps in memory dropped by an invalidation of every key (what an operator would publish). The
+   * inventory's index is no cache and stays.
    */
   forgetGatewayCache(): Promise<void>;
   /** SIGKILL the private server: Redis gone mid-test. */
@@ -80,8 +81,12 @@ async function deleteGatewayKeys(client: Redis): Promise<void> {
   if (keys.length) await client.del(...keys);
 }
 
+/** The inventory's index and its change numbers: not a cache, kept when the cache is forgotten (a sweep corrects it). */
+const INVENTORY_KEYS = 'cg:v1:{inv}:';
+
 async function forgetGatewayCache(client: Redis): Promise<void> {
-  await deleteGatewayKeys(client);
+  const keys = (await client.keys('cg:v1:*')).filter((key) => !key.startsWith(INVENTORY_KEYS));
+  if (keys.length) await client.del(...keys);
   await client.publish(CacheKeys.invalidations, ALL_KEYS);
 }
 

@@ -14,7 +14,8 @@ export interface TwoGateways {
 /**
  * Two gateway instances on one real Redis and one emulator, for the test file, both hearing
  * invalidations before the first test. Unless `resetEachTest` is false, every test starts from a
- * reset emulator and nothing cached, in Redis or in either instance's memory. Call inside a `describe`.
+ * reset emulator, nothing cached, in Redis or in either instance's memory, an inventory swept from
+ * the reset emulator, and the emulator's call counts at zero after that sweep. Call inside a `describe`.
  */
 export function twoGatewaysOnOneRedis(overrides: Partial<GatewayConfig> = {}, { resetEachTest = true } = {}): TwoGateways {
   const current = {} as { -readonly [K in keyof TwoGateways]: TwoGateways[K] };
@@ -29,6 +30,10 @@ export function twoGatewaysOnOneRedis(overrides: Partial<GatewayConfig> = {}, { 
     beforeEach(async () => {
       await current.emulator.reset();
       await current.redis.forgetGatewayCache();
+      const since = Date.now();
+      await current.first.sweepNow();
+      await Promise.all([current.first, current.second].map((gateway) => gateway.inventory.swept(since)));
+      await current.emulator.admin('DELETE', 'stats');
     });
   }
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { encodeCertificateId } from '../../../src/domain/global-id';
 import { DEMO } from '../../../src/emulator/state/demo';
-import { CertificatesDocument, RevokeClientCertificateDocument, CertificateDocument } from '../../generated/graphql';
+import { CertificateDocument, NodesWithPemDocument, RevokeClientCertificateDocument } from '../../generated/graphql';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { answerCounts, eventually, hearsInvalidations } from '../../helpers/memory-caches';
@@ -37,12 +37,13 @@ describeWithRedis('the shared cache on a Redis Cluster (three private masters)',
       encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-shanghai', nativeId: '1231579085529123_18b5e2c1a42_1714763410_709981432' }),
     ];
     await emulator.admin('DELETE', 'stats');
-    const cold = await gateways[0]?.execute(CertificatesDocument, { ids });
-    expect(cold?.data?.certificates.every(Boolean)).toBe(true);
+    // The PEM is asked: the inventory holds none, so every certificate is read from the cloud and cached.
+    const cold = await gateways[0]?.execute(NodesWithPemDocument, { ids });
+    expect(cold?.data?.nodes.every(Boolean)).toBe(true);
     expect(await emulator.stats()).toEqual({ 'ESA.GetCertificate': 3, 'ESA.GetClientCertificate': 1, 'SLB.DescribeServerCertificates': 2 });
 
     await emulator.admin('DELETE', 'stats');
-    const warm = await gateways[1]?.execute(CertificatesDocument, { ids });
+    const warm = await gateways[1]?.execute(NodesWithPemDocument, { ids });
     expect(warm?.data).toEqual(cold?.data);
     expect(await emulator.stats()).toEqual({});
   });
@@ -51,10 +52,10 @@ describeWithRedis('the shared cache on a Redis Cluster (three private masters)',
     const id = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate });
     const second = gateways[1] as TestGateway;
     const before = await answerCounts(second);
-    for (let i = 0; i < 3; i += 1) expect((await second.execute(CertificateDocument, { id })).data?.certificate?.status).toBe('active');
+    for (let i = 0; i < 3; i += 1) expect((await second.execute(CertificateDocument, { id })).data?.certificate?.upstreamStatus).toBe('active');
     // In Redis since the test above read it: kept at once, then replayed twice.
     expect((await answerCounts(second)).hit).toBe((before.hit ?? 0) + 2);
     await gateways[0]?.execute(RevokeClientCertificateDocument, { id });
-    expect((await gateways[1]?.execute(CertificateDocument, { id }))?.data?.certificate?.status).toBe('revoked');
+    expect((await gateways[1]?.execute(CertificateDocument, { id }))?.data?.certificate?.upstreamStatus).toBe('revoked');
   });
 });

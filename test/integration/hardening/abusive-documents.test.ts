@@ -23,8 +23,8 @@ describe('documents built to be expensive are refused before anything runs', () 
   beforeAll(async () => {
     emulator = await startTestEmulator();
     gateway = await startTestGateway(emulator);
-    const listed = (await post('{ site(id: "1234567890123") { certificates { id } } }')).json as { data: { site: { certificates: Array<{ id: string }> } } };
-    certificateId = listed.data.site.certificates[0]?.id as string;
+    const listed = (await post('{ site(id: "1234567890123") { certificates { nodes { id } } } }')).json as { data: { site: { certificates: { nodes: Array<{ id: string }> } } } };
+    certificateId = listed.data.site.certificates.nodes[0]?.id as string;
   });
   afterAll(async () => {
     await gateway.stop();

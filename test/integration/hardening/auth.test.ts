@@ -3,9 +3,9 @@ import { DEMO } from '../../../src/emulator/state/demo';
 import {
   ApplyCertificateDocument,
   CertificateDocument,
-  CertificatesDocument,
   CreateClientCertificateDocument,
   EsaCertificateDocument,
+  NodesWithPemDocument,
   ServerCertificatesDocument,
   SitesDocument,
   SiteWithCertificatesDocument,
@@ -16,6 +16,7 @@ import { errorAt, expectNothingLeaks, onlyError } from '../../helpers/answers';
 import { bearer, gatewayError, productionSettings, type AnyOperation } from '../../helpers/callers';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { certificatesOf } from '../../helpers/nodes';
 import { makeCertificate } from '../../helpers/openssl';
 
 const FULL = 'full-access-key-0123456789';
@@ -168,7 +169,7 @@ describe("a production gateway checks callers' keys", () => {
       const answer = await gateway.execute(SiteWithCertificatesDocument, { id: DEMO.sites.example }, bearer(EXAMPLE_SITE_ONLY));
 
       expect(answer.errors).toBeUndefined();
-      expect(answer.data?.site?.certificates.map((certificate) => certificate.nativeId)).toEqual(
+      expect(answer.data?.site?.certificates.nodes.map((certificate) => certificate.nativeId)).toEqual(
         expect.arrayContaining(Object.values(DEMO.edgeCertificates)),
       );
     });
@@ -209,23 +210,24 @@ describe("a production gateway checks callers' keys", () => {
       expect(answer.data?.applyCertificate.applications.map((application) => application.domain)).toEqual(['new.example.com']);
     });
 
-    it('gets FORBIDDEN only in the slots of certificates(ids:) that belong to the other site', async () => {
+    it('gets FORBIDDEN only in the slots of nodes(ids:) that belong to the other site', async () => {
       const ids = [edgeId(DEMO.sites.example, DEMO.edgeCertificates.upload), cnameCertificate, edgeId(DEMO.sites.example, DEMO.edgeCertificates.cas), cnameCertificate];
 
-      const answer = await gateway.execute(CertificatesDocument, { ids }, bearer(EXAMPLE_SITE_ONLY));
+      // The PEM is asked, which the inventory does not hold: the allowed certificates are read from the cloud.
+      const answer = await gateway.execute(NodesWithPemDocument, { ids }, bearer(EXAMPLE_SITE_ONLY));
 
-      expect(answer.data?.certificates.map((certificate) => certificate?.nativeId ?? null)).toEqual([
+      expect(certificatesOf(answer.data?.nodes).map((certificate) => certificate?.nativeId ?? null)).toEqual([
         DEMO.edgeCertificates.upload,
         null,
         DEMO.edgeCertificates.cas,
         null,
       ]);
       expect(answer.errors?.map((error) => error.path)).toEqual([
-        ['certificates', 1],
-        ['certificates', 3],
+        ['nodes', 1],
+        ['nodes', 3],
       ]);
-      expect(errorAt(answer, ['certificates', 1]).extensions).toEqual(FORBIDDEN);
-      expect(errorAt(answer, ['certificates', 3]).extensions).toEqual(FORBIDDEN);
+      expect(errorAt(answer, ['nodes', 1]).extensions).toEqual(FORBIDDEN);
+      expect(errorAt(answer, ['nodes', 3]).extensions).toEqual(FORBIDDEN);
       // Only the allowed site's certificates were read.
       expect(await emulator.stats()).toEqual({ 'ESA.GetCertificate': 2 });
     });
