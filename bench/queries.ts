@@ -11,9 +11,14 @@ const CERTIFICATE_FIELDS = `
 
 export const CERTIFICATE_QUERY = `query Certificate($id: ID!) { certificate(id: $id) { ${CERTIFICATE_FIELDS} } }`;
 
-export const CERTIFICATES_QUERY = 'query Certificates($ids: [ID!]!) { certificates(ids: $ids) { id kind nativeId commonName fingerprintSha256 } }';
+/**
+ * The batch lookup, `nodes(ids:)`. It asks for the PEM, which the inventory does not hold, so every
+ * certificate is read from the cloud (batched, cached) whether or not a sweep has indexed it yet.
+ */
+export const CERTIFICATES_QUERY = 'query Nodes($ids: [ID!]!) { nodes(ids: $ids) { id ... on Certificate { kind nativeId commonName fingerprintSha256 certificatePem } } }';
 
-export const SITES_CERTIFICATES_QUERY = 'query AllSiteCertificates { sites { id certificates { id } } }';
+/** Every site's certificates: the sites from the cloud (ListSites), their certificates from the inventory (the first 100 of each). */
+export const SITES_CERTIFICATES_QUERY = 'query AllSiteCertificates { sites { id certificates(first: 100) { nodes { id } } } }';
 
 export function graphqlBody(query: string, variables: Record<string, unknown> = {}): string {
   return JSON.stringify({ query, variables });

@@ -172,7 +172,7 @@ export function printReport(results: BenchResults, print: (line: string) => void
 
   const batches = results.batchSizes;
   print('');
-  print(`certificates(ids:) with uncached distinct ids, UPSTREAM_CONCURRENCY=${batches.upstreamConcurrency} (median of repetitions)`);
+  print(`nodes(ids:), the PEM asked, with uncached distinct ids, UPSTREAM_CONCURRENCY=${batches.upstreamConcurrency} (median of repetitions)`);
   table(
     [
       ['ids', 'added upstream latency', 'time (ms)', 'ms per id', 'gateway CPU ms/id', 'emulator CPU ms/id', 'upstream calls', 'peak in flight', 'floor ceil(n/c) x latency'],

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const coldPathSlowUpstream = await measureColdPath(env, { samples: 20, warmup: 2, upstreamLatencyMs: 20 }, log);
     log('upstream calls per query:');
     const upstreamCalls = await measureUpstreamCalls(env, seeded, log);
-    log(`certificates(ids:) by size, UPSTREAM_CONCURRENCY=${upstreamConcurrency}:`);
+    log(`nodes(ids:) by size, UPSTREAM_CONCURRENCY=${upstreamConcurrency}:`);
     const batchSizes = await measureBatchSizes(env, seeded, { sizes: [10, 100, 1000], repetitions: 3, latencyMs: 10, latencySizes: [100, 1000] }, log);
     // Last, and on a spare gateway: a document that blocks the event loop leaves nothing behind for the other phases.
     const refusals = await measureRefusals(
