@@ -180,7 +180,13 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   // Answers kept from the inventory are dropped on every change it hears.
   if (answers) inventory.onChange(() => answers.forget([INVENTORY_ANSWERS]));
   await inventory.start();
-  const sweeper = new InventorySweeper(esa, slb, inventory, { accountId: DEFAULT_ACCOUNT, slbRegions: config.slbRegions, concurrency: config.upstreamConcurrency });
+  metrics.watchInventory(inventory, config.expiringDays);
+  const sweeper = new InventorySweeper(esa, slb, inventory, {
+    accountId: DEFAULT_ACCOUNT,
+    slbRegions: config.slbRegions,
+    concurrency: config.upstreamConcurrency,
+    sourceFailed: (source) => metrics.sweepFailed(source),
+  });
   const scheduleOptions = {
     intervalMs: config.inventoryRefreshSeconds * 1000,
     sweep: () => (tracing ? tracing.background('inventory sweep', () => sweeper.sweep()) : sweeper.sweep()),

@@ -11,6 +11,8 @@ export interface SweepOptions {
   slbRegions: readonly string[];
   /** Sources read at once (each is one or more list calls, which wait their turn under the rate limit). */
   concurrency: number;
+  /** Hears each source the sweep could not read, once per sweep (the metrics count them). */
+  sourceFailed?: (source: string) => void;
 }
 
 export interface SweepReport {
@@ -100,6 +102,7 @@ export class InventorySweeper {
 
   /** The source keeps its entries and its last success; only its error is new. */
   private async recordFailure(name: string, error: unknown): Promise<void> {
+    this.options.sourceFailed?.(name);
     const previous = this.inventory.status().sources.find((source) => source.name === name);
     const message = error instanceof GatewayError ? `${error.code}: ${error.message}` : 'The source could not be read.';
     const status: SourceStatus = { name, certificates: previous?.certificates ?? this.inventory.entriesOf(name).size, error: message, ...(previous?.lastSuccessAt ? { lastSuccessAt: previous.lastSuccessAt } : {}) };

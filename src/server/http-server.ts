@@ -90,7 +90,7 @@ async function route(request: IncomingMessage, response: ServerResponse, request
       return json(response, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
     }
     case '/metrics': {
-      const text = await options.metrics.registry.metrics();
+      const text = await options.metrics.scrape();
       response.writeHead(200, { 'content-type': options.metrics.registry.contentType });
       response.end(text);
       return;

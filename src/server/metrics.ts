@@ -1,10 +1,21 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { type CacheObserver } from '../cache/cache-observer';
+import { certificateSeries } from './certificate-series';
+import { type InventoryEntry } from '../inventory/inventory-entry';
 
 /** Distinct operation names that get series of their own; the rest share `other`. */
 export const OPERATION_LABELS = 200;
 
 export type UpstreamOutcome = 'ok' | 'error' | 'timeout' | 'unreachable';
+
+export type WebhookDeliveryOutcome = 'delivered' | 'retried' | 'failed' | 'refused';
+export const WEBHOOK_DELIVERY_OUTCOMES: readonly WebhookDeliveryOutcome[] = ['delivered', 'retried', 'failed', 'refused'];
+
+/** What /metrics reads of the inventory (an `Inventory` fits): its entries and when a sweep last finished. */
+export interface InventoryReadings {
+  view: { entries(): Iterable<InventoryEntry> };
+  status(): { lastSweepFinishedAt?: Date };
+}
 
 /** The gateway's Prometheus metrics, one registry per process (so tests may run several gateways). */
 export class GatewayMetrics {
@@ -21,6 +32,11 @@ export class GatewayMetrics {
   private readonly upstreamRetries: Counter<'product' | 'action'>;
   private readonly answerCacheChildren: Record<'hit' | 'miss' | 'kept', Counter.Internal>;
   private readonly localCacheLive: Gauge;
+  private readonly certificates: Gauge<'provider' | 'kind' | 'status'>;
+  private readonly lastSweep: Gauge;
+  private readonly sweepErrors: Counter<'source'>;
+  private readonly webhookDeliveries: Counter<'outcome'>;
+  private inventory?: { readings: InventoryReadings; expiringDays: number };
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -89,6 +105,60 @@ export class GatewayMetrics {
       help: '1 while this instance hears invalidations and so keeps certificates and answers in memory; 0 while it cannot.',
       registers: [this.registry],
     });
+    this.certificates = new Gauge({
+      name: 'gateway_certificates',
+      help: 'Certificates in the inventory by provider, kind and status (the normalised status, EXPIRING_DAYS applied).',
+      labelNames: ['provider', 'kind', 'status'],
+      registers: [this.registry],
+    });
+    this.lastSweep = new Gauge({
+      name: 'gateway_inventory_last_sweep_timestamp_seconds',
+      help: 'When a sweep of the inventory last finished (on any instance), in seconds since the epoch; 0 until one has.',
+      registers: [this.registry],
+    });
+    this.sweepErrors = new Counter({
+      name: 'gateway_inventory_sweep_errors_total',
+      help: "Sources (the list of ESA sites, an ESA site's certificates, an SLB region) this instance's sweeps could not read, one per source per sweep.",
+      labelNames: ['source'],
+      registers: [this.registry],
+    });
+    this.webhookDeliveries = new Counter({
+      name: 'gateway_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome: delivered (2xx), retried (to be tried again), failed (given up), refused (a target not allowed).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    for (const outcome of WEBHOOK_DELIVERY_OUTCOMES) this.webhookDeliveries.inc({ outcome }, 0);
+  }
+
+  /** From now on, /metrics reports the inventory's certificates, counted with EXPIRING_DAYS. */
+  watchInventory(readings: InventoryReadings, expiringDays: number): void {
+    this.inventory = { readings, expiringDays };
+  }
+
+  /**
+   * The text /metrics answers: the registry's metrics, then one expiration and one renewal series per
+   * certificate in the inventory, all read from memory (no cloud call).
+   */
+  async scrape(): Promise<string> {
+    if (!this.inventory) return this.registry.metrics();
+    const { readings, expiringDays } = this.inventory;
+    const series = certificateSeries(readings.view.entries(), new Date(), expiringDays);
+    this.certificates.reset();
+    for (const { provider, kind, status, count } of series.counts) this.certificates.set({ provider, kind, status }, count);
+    this.lastSweep.set((readings.status().lastSweepFinishedAt?.getTime() ?? 0) / 1000);
+    const registered = await this.registry.metrics();
+    return `${registered}${registered.endsWith('\n') ? '' : '\n'}${series.text}`;
+  }
+
+  /** A sweep could not read `source` (counted once per source per sweep). */
+  sweepFailed(source: string): void {
+    this.sweepErrors.inc({ source });
+  }
+
+  /** One webhook delivery attempt's outcome. */
+  webhookDelivery(outcome: WebhookDeliveryOutcome): void {
+    this.webhookDeliveries.inc({ outcome });
   }
 
   /** A whole answer served from the response cache (hit), executed (miss), or executed and kept (kept). */

@@ -1,0 +1,50 @@
+import { type Certificate } from '../../../src/domain/certificate';
+import { GatewayError } from '../../../src/domain/errors/gateway-error';
+import { type EsaProvider, type SlbProvider } from '../../../src/domain/ports';
+import { Inventory } from '../../../src/inventory/inventory';
+import { MemoryInventoryStore } from '../../../src/inventory/inventory-store';
+import { InventorySweeper } from '../../../src/inventory/inventory-sweep';
+
+const certificate = (nativeId: string): Certificate => ({ ref: { provider: 'ESA', kind: 'EDGE', siteId: '1000000000001', nativeId }, subjectAlternativeNames: [], domainValidations: [] });
+const throttled = () => new GatewayError('THROTTLED', 'Throttled.', { provider: 'SLB' });
+
+async function sweeperWith(options: { sitesFail?: boolean }) {
+  const esa = {
+    listSites: async () => {
+      if (options.sitesFail) throw throttled();
+      return [{ id: '1000000000001' }, { id: '1000000000002' }];
+    },
+    listSiteCertificates: async (siteId: string) => {
+      if (siteId === '1000000000002') throw new Error('socket hang up');
+      return [certificate('e1')];
+    },
+  } as unknown as EsaProvider;
+  const slb = {
+    describeServerCertificates: async (regionId: string) => {
+      if (regionId === 'cn-shanghai') throw throttled();
+      return [];
+    },
+  } as unknown as SlbProvider;
+  const inventory = new Inventory(new MemoryInventoryStore(), 'default');
+  await inventory.start();
+  const failed: string[] = [];
+  const sweeper = new InventorySweeper(esa, slb, inventory, { accountId: 'default', slbRegions: ['cn-hangzhou', 'cn-shanghai'], concurrency: 2, sourceFailed: (source) => failed.push(source) });
+  return { sweeper, failed, inventory };
+}
+
+describe('sweep failures', () => {
+  it('tells the observer of each source a sweep could not read, once per sweep', async () => {
+    const { sweeper, failed, inventory } = await sweeperWith({});
+    await sweeper.sweep();
+    expect([...failed].sort()).toEqual(['ESA site 1000000000002', 'SLB cn-shanghai']);
+    await sweeper.sweep();
+    expect(failed).toHaveLength(4);
+    expect(inventory.view.size).toBe(1);
+  });
+
+  it('tells the observer when the list of sites cannot be read', async () => {
+    const { sweeper, failed } = await sweeperWith({ sitesFail: true });
+    await sweeper.sweep();
+    expect([...failed].sort()).toEqual(['ESA sites', 'SLB cn-shanghai']);
+  });
+});
