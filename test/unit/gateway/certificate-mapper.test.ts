@@ -113,7 +113,7 @@ describe('the schema certificate mapper', () => {
   it('maps a certificate whose PEM does not parse as it came, without failing', () => {
     const broken = completed({ certificatePem: '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n', status: 'OK' });
     const mapped = toCertificateType(broken, clock());
-    expect(mapped).toMatchObject({ status: 'OK', subjectAlternativeNames: [] });
+    expect(mapped).toMatchObject({ status: 'ISSUED', upstreamStatus: 'OK', subjectAlternativeNames: [] });
     expect(mapped).not.toHaveProperty('fingerprintSha1');
   });
 
@@ -126,13 +126,13 @@ describe('the schema certificate mapper', () => {
 });
 
 describe('PEM facts for an upload answer', () => {
-  it('fills the upload answer from the PEM that was uploaded, when the answer carries none', () => {
+  it('fills the upload answer, its PEM included, from the PEM that was uploaded, when the answer carries none', () => {
     const pair = makeCertificate({ commonName: 'origin.example.com', dnsNames: ['origin.example.com', 'origin2.example.com'] });
     const answer = certificate({ ref: { ...EDGE, kind: 'ORIGIN_CLIENT' }, commonName: 'origin.example.com', status: 'OK' });
 
     const filled = withPemFacts(answer, pair.certificatePem);
 
     expect(filled).toMatchObject({ subjectAlternativeNames: ['origin.example.com', 'origin2.example.com'], validityDays: 365, status: 'OK' });
-    expect(filled).not.toHaveProperty('certificatePem');
+    expect(filled.certificatePem).toBe(pair.certificatePem);
   });
 });
