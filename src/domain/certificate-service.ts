@@ -93,7 +93,7 @@ export class CertificateService {
     const input = { siteId: checkedSiteId, domains: checkFreeCertificateDomains(domains, type), type };
     const result = await this.change({ siteId: input.siteId }, () => this.esa.applyCertificate(input));
     await this.reader.changed({ siteId: input.siteId });
-    await this.indexed(Promise.all(result.applications.map((application) => this.reader.certificate(application.ref))));
+    await this.indexed(Promise.all(result.applications.map((application) => this.reader.certificate(application.ref))), 'applied');
     return result;
   }
 
@@ -116,7 +116,7 @@ export class CertificateService {
       ref = await this.change({ siteId }, () => this.esa.setCertificate(upload));
     }
     await this.reader.changed({ siteId, ref });
-    return this.indexed(this.reader.certificate(ref));
+    return this.indexed(this.reader.certificate(ref), 'uploaded');
   }
 
   async uploadOriginClientCertificate(input: { siteId: string; certificate: string; privateKey: string; name?: string }): Promise<Certificate> {
@@ -131,7 +131,7 @@ export class CertificateService {
     // name is the one just given, and the PEM just uploaded is the certificate.
     const given = input.name?.trim();
     const named = certificate.name === undefined && given ? { ...certificate, name: given } : certificate;
-    return this.indexed(Promise.resolve(withPemFacts(named, input.certificate)));
+    return this.indexed(Promise.resolve(withPemFacts(named, input.certificate)), 'uploaded');
   }
 
   async createClientCertificate(input: { siteId: string; csr?: string; keyAlgorithm?: 'RSA' | 'ECDSA'; validityDays: number }): Promise<CreatedClientCertificate> {
@@ -147,7 +147,7 @@ export class CertificateService {
     const created = await this.change({ siteId }, () => this.esa.createClientCertificate({ ...input, siteId, validityDays }));
     await this.reader.changed({ siteId });
     // Completed from its PEM like every read (the create answer has no SANs or key algorithm).
-    return { ...created, certificate: await this.indexed(Promise.resolve(withPemFacts(created.certificate))) };
+    return { ...created, certificate: await this.indexed(Promise.resolve(withPemFacts(created.certificate)), 'created') };
   }
 
   async uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate> {
@@ -168,7 +168,7 @@ export class CertificateService {
     }
     const certificate = await this.change({ regionId }, () => this.slb.uploadServerCertificate({ ...input, regionId, name }));
     await this.reader.changed({ regionId });
-    return this.indexed(Promise.resolve(certificate));
+    return this.indexed(Promise.resolve(certificate), 'uploaded');
   }
 
   async revokeClientCertificate(id: string): Promise<Certificate> {
@@ -176,7 +176,7 @@ export class CertificateService {
     this.access.require(ref);
     await this.change({ ref, siteId: siteOf(ref) }, () => this.esa.revokeClientCertificate(ref));
     await this.reader.changed({ ref, siteId: siteOf(ref) });
-    return this.indexed(this.reader.certificate(ref));
+    return this.indexed(this.reader.certificate(ref), 'revoked');
   }
 
   async activateClientCertificate(id: string): Promise<Certificate> {
@@ -184,7 +184,7 @@ export class CertificateService {
     this.access.require(ref);
     await this.change({ ref, siteId: siteOf(ref) }, () => this.esa.activateClientCertificate(ref));
     await this.reader.changed({ ref, siteId: siteOf(ref) });
-    return this.indexed(this.reader.certificate(ref));
+    return this.indexed(this.reader.certificate(ref), 'activated');
   }
 
   async renameCertificate(id: string, name: string): Promise<Certificate> {
@@ -196,7 +196,7 @@ export class CertificateService {
     const newName = checkNewName(name);
     await this.change({ ref, regionId: regionOf(ref) }, () => this.slb.renameServerCertificate(ref, newName));
     await this.reader.changed({ ref, regionId: regionOf(ref) });
-    return this.indexed(this.reader.certificate(ref));
+    return this.indexed(this.reader.certificate(ref), 'renamed');
   }
 
   async deleteCertificate(id: string): Promise<CertificateRef> {
@@ -213,9 +213,9 @@ export class CertificateService {
    * What a mutation made or changed, into the inventory before the caller hears of it. The cloud has
    * made the change whatever happens here: an index that cannot be written is left for the next sweep.
    */
-  private async indexed<T extends Certificate | Certificate[]>(made: Promise<T>): Promise<T> {
+  private async indexed<T extends Certificate | Certificate[]>(made: Promise<T>, change: string): Promise<T> {
     const value = await made;
-    await this.inventory?.upsert(Array.isArray(value) ? value : [value]).catch(() => undefined);
+    await this.inventory?.upsert(Array.isArray(value) ? value : [value], change).catch(() => undefined);
     return value;
   }
 

@@ -47,7 +47,8 @@ export interface EsaProvider extends CloudProvider {
  * every instance lists it in its next request; what was deleted leaves it.
  */
 export interface InventoryUpdates {
-  upsert(certificates: readonly Certificate[]): Promise<void>;
+  /** `change`: what the mutation did (uploaded, created, applied, revoked, activated, renamed). */
+  upsert(certificates: readonly Certificate[], change: string): Promise<void>;
   remove(refs: readonly CertificateRef[]): Promise<void>;
 }
 

@@ -5,6 +5,14 @@ import { entryOf, sameEntry, type InventoryEntry } from './inventory-entry';
 import { type Inventory } from './inventory';
 import { type SourceStatus } from './inventory-store';
 
+/** What one source's read changed: each certificate before and after (absent: new, or gone). */
+export interface SourceDelta {
+  source: string;
+  /** The source had never been read before: everything in it is new to the index, not to the account. */
+  firstRead: boolean;
+  changes: Array<{ before?: InventoryEntry; after?: InventoryEntry }>;
+}
+
 export interface SweepOptions {
   accountId: string;
   /** SLB regions to read. */
@@ -13,6 +21,8 @@ export interface SweepOptions {
   concurrency: number;
   /** Hears each source the sweep could not read, once per sweep (the metrics count them). */
   sourceFailed?: (source: string) => void;
+  /** Hears, once the sweep is written, what it changed (the expiry radar's detection). */
+  swept?: (deltas: SourceDelta[]) => Promise<void>;
 }
 
 export interface SweepReport {
@@ -66,6 +76,7 @@ export class InventorySweeper {
       }
     }
 
+    const deltas: SourceDelta[] = [];
     let next = 0;
     const worker = async () => {
       while (next < reads.length) {
@@ -73,9 +84,18 @@ export class InventorySweeper {
         report.sources += 1;
         try {
           const certificates = await source.read();
+          const firstRead = !this.inventory.status().sources.some((known) => known.name === source.name && known.lastSuccessAt);
+          const held = this.inventory.entriesOf(source.name);
           const { upserts, removals } = this.difference(source.name, certificates);
           report.upserts += upserts.length;
           report.removals += removals.length;
+          if (upserts.length || removals.length) {
+            deltas.push({
+              source: source.name,
+              firstRead,
+              changes: [...upserts.map((after) => ({ after, ...(held.has(after.id) ? { before: held.get(after.id) } : {}) })), ...removals.map((id) => ({ before: held.get(id) }))],
+            });
+          }
           await this.inventory.write({ upserts, removals, sources: [{ name: source.name, certificates: certificates.length, lastSuccessAt: now() }] });
         } catch (error) {
           report.failed.push(source.name);
@@ -85,6 +105,7 @@ export class InventorySweeper {
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, reads.length) }, worker));
     await this.inventory.write({ upserts: [], removals: [], sources: [], sweepFinishedAt: now() });
+    await this.options.swept?.(deltas);
     return report;
   }
 

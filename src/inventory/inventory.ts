@@ -49,7 +49,7 @@ export class Inventory implements InventoryUpdates {
   }
 
   /** The certificates a mutation made or changed, in the index at once (on every instance as the change arrives). */
-  async upsert(certificates: readonly Certificate[]): Promise<void> {
+  async upsert(certificates: readonly Certificate[], _change?: string): Promise<void> {
     if (certificates.length === 0) return;
     await this.store.write({ upserts: certificates.map((certificate) => entryOf(certificate, sourceOf(certificate.ref), this.accountId)), removals: [], sources: [] });
   }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Certificate } from '../domain/certificate';
 import { certificateStatus, renewalDueAt, type CertificateStatus } from '../domain/certificate-status';
 import { encodeCertificateId } from '../domain/global-id';
@@ -79,6 +79,9 @@ export function eventCertificate(certificate: Certificate, accountId: string, no
   };
 }
 
-export function newEvent(type: CertificateEventType, certificate: EventCertificate, at: Date, extra: { threshold?: number; change?: string } = {}): CertificateEvent {
-  return { id: `evt_${randomUUID()}`, type, at: at.toISOString(), certificate, ...extra };
+/** `mark`: a once-ever announcement's key, from which the event's id is derived, so a repeat of it is known as the same event. */
+export function newEvent(type: CertificateEventType, certificate: EventCertificate, at: Date, extra: { threshold?: number; change?: string; mark?: string } = {}): CertificateEvent {
+  const { mark, ...rest } = extra;
+  const id = mark ? `evt_${createHash('sha256').update(mark).digest('base64url').slice(0, 32)}` : `evt_${randomUUID()}`;
+  return { id, type, at: at.toISOString(), certificate, ...rest };
 }
