@@ -23,6 +23,8 @@ export interface GatewaySettings {
   responseCacheMb: number;
   logLevel: string;
   nodeFlags: string[];
+  /** OTEL_* variables, for the traced gateway of the throughput phase; none: tracing off. */
+  otel?: Record<string, string>;
 }
 
 export interface GatewayProcess extends NodeChild {
@@ -126,8 +128,8 @@ export async function startEnvironment(settings: { upstreamConcurrency: number; 
  * A second gateway like the first (same build, settings, emulator and Redis, a key of its own), for a
  * phase that may leave it stalled: it can be killed and started again without touching `env.gateway`.
  */
-export function startSpareGateway(env: BenchEnvironment): Promise<GatewayProcess> {
-  return startGatewayProcess(env.build, env.emulator, env.redis.url, env.cpu, env.gateway.settings);
+export function startSpareGateway(env: BenchEnvironment, settings: GatewaySettings = env.gateway.settings): Promise<GatewayProcess> {
+  return startGatewayProcess(env.build, env.emulator, env.redis.url, env.cpu, settings);
 }
 
 /** A setting of the run that may be 0 (to turn a gateway feature off for a comparison). */
@@ -165,6 +167,7 @@ async function startGatewayProcess(build: Build, emulator: RunningEmulator, redi
     UPSTREAM_SLB_RATE_PER_SECOND: String(settings.upstreamSlbRatePerSecond),
     API_KEYS: JSON.stringify([{ key: apiKey, scopes: ['certificates:read'] }]),
     RATE_LIMIT_PER_MINUTE: String(settings.rateLimitPerMinute),
+    ...settings.otel,
   };
   const child = await startNodeChild({
     script: join(build.dir, 'src', 'main.js'),

@@ -4,6 +4,7 @@ import { type ColdPathResult } from './phases/cold-path';
 import { type RefusalResult } from './phases/refusals';
 import { type UpstreamCase } from './phases/upstream-calls';
 import { type GatewaySettings } from './environment';
+import { printTracing, tracingErrors, tracingTarget } from './report-tracing';
 
 export interface Target {
   name: string;
@@ -42,13 +43,14 @@ export function targetsOf(results: BenchResults): Target[] {
   const failed = (summary: { errors: number; mismatches: number }) => summary.errors + summary.mismatches;
   const errors =
     [loaded, singleConnection].reduce((sum, comparison) => sum + failed(comparison.baseline) + failed(comparison.memoryBaseline) + failed(comparison.gateway), 0) +
-    warmupErrors.baseline + warmupErrors.memoryBaseline + warmupErrors.gateway +
+    warmupErrors.baseline + warmupErrors.memoryBaseline + warmupErrors.gateway + tracingErrors(results.cachedThroughput) +
     results.coldPath.errors +
     results.coldPathSlowUpstream.errors +
     failed(refusals.cachedQuiet) + failed(refusals.cachedUnderAbuse);
   return [
     { name: 'cached throughput', goal: '>= 1.00 x Redis-GET floor', measured: `${fixed(loaded.ratios.throughput)} x`, met: loaded.ratios.throughput >= 1 },
     { name: 'cached throughput (aim)', goal: '>= 0.80 x memory floor', measured: `${fixed(loaded.memoryRatios.throughput)} x`, met: loaded.memoryRatios.throughput >= 0.8 },
+    tracingTarget(results.cachedThroughput),
     { name: 'cached p99', goal: "<= 1.50 x Redis-GET floor's", measured: `${fixed(loaded.ratios.p99)} x`, met: loaded.ratios.p99 <= 1.5 },
     { name: 'cold certificate(id:)', goal: '<= 1.30 x one direct call', measured: `${fixed(results.coldPath.ratio)} x`, met: results.coldPath.ratio <= 1.3 },
     {
@@ -129,7 +131,7 @@ export function printReport(results: BenchResults, print: (line: string) => void
     ];
   };
   table(comparison('', throughput.loaded, true), print);
-  print(`  each run in order (req/s; r Redis-GET floor, m memory floor, g gateway): ${throughput.loaded.runs.map((run) => `${RUN_LETTERS[run.target]} ${int(run.rps)}`).join(', ')}`);
+  print(`  each run in order (req/s; r Redis-GET floor, m memory floor, g gateway, t gateway traced): ${throughput.loaded.runs.map((run) => `${RUN_LETTERS[run.target]} ${int(run.rps)}`).join(', ')}`);
   const others = throughput.loaded.runs.flatMap((run) => (run.otherLoadCores === undefined ? [] : [run.otherLoadCores]));
   if (others.length) print(`  CPU used by other processes on the machine during the runs: ${others.map((cores) => cores.toFixed(2)).join(', ')} cores`);
   const counters = throughput.gatewayCounters;
@@ -137,6 +139,7 @@ export function printReport(results: BenchResults, print: (line: string) => void
     `  gateway counters over its runs: ${counters.answersReplayed} answers replayed, ${counters.cacheHits} cache hits, ` +
       `${counters.cacheMisses} misses, ${counters.upstreamCalls} upstream calls`,
   );
+  printTracing(throughput, print);
   print('');
   print(`Same, one connection (${settings.singleConnectionDurationMs / 1000} s x ${settings.singleConnectionRounds} rounds): service time without queueing`);
   table(comparison('', throughput.singleConnection, false), print);
@@ -204,7 +207,7 @@ export function printReport(results: BenchResults, print: (line: string) => void
   table([['', 'target', 'measured', ''], ...results.targets.map((target) => [target.name, target.goal, target.measured, target.met ? 'met' : 'MISSED'])], print);
 }
 
-const RUN_LETTERS = { baseline: 'r', memoryBaseline: 'm', gateway: 'g' } as const;
+const RUN_LETTERS = { baseline: 'r', memoryBaseline: 'm', gateway: 'g', gatewayTraced: 't' } as const;
 
 function printRefusals(refusals: RefusalResult, print: (line: string) => void): void {
   const { settings } = refusals;

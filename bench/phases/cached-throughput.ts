@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BenchEnvironment } from '../environment';
+import { startSpareGateway, type BenchEnvironment } from '../environment';
 import { countersSince, readGatewayCounters, type GatewayCounters } from '../gateway-metrics';
 import { jsonPost } from '../http-connection';
+import { OtlpSink, type SinkCounts } from '../otlp-sink';
 import { runLoad, type LoadResult } from '../load-generator';
 import { jsonField, startNodeChild, type NodeChild } from '../processes';
 import { ForeignLoad, readCpuSeconds, readMemory, RssSampler } from '../process-sampler';
@@ -20,11 +21,21 @@ export interface ThroughputSettings {
   singleConnectionDurationMs: number;
 }
 
-/** `baseline`: node:http + one Redis GET; `memoryBaseline`: node:http answering from memory. */
-export type Target = 'baseline' | 'memoryBaseline' | 'gateway';
+/**
+ * `baseline`: node:http + one Redis GET; `memoryBaseline`: node:http answering from memory;
+ * `gatewayTraced`: a second gateway process, the same but for tracing on (every request sampled).
+ */
+export type Target = 'baseline' | 'memoryBaseline' | 'gateway' | 'gatewayTraced';
 
-const TARGETS: readonly Target[] = ['baseline', 'memoryBaseline', 'gateway'];
-const LABELS: Record<Target, string> = { baseline: 'redis floor', memoryBaseline: 'mem floor', gateway: 'gateway' };
+const TARGETS: readonly Target[] = ['baseline', 'memoryBaseline', 'gateway', 'gatewayTraced'];
+const LABELS: Record<Target, string> = { baseline: 'redis floor', memoryBaseline: 'mem floor', gateway: 'gateway', gatewayTraced: 'traced' };
+
+/**
+ * The traced gateway's variables: every request sampled (a root, without a caller's traceparent,
+ * under always_on) and sent over OTLP/protobuf to the bench's sink; the batch processor's other
+ * settings are the SDK's defaults, as production would run them.
+ */
+const TRACED = (endpoint: string): Record<string, string> => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_SAMPLER: 'always_on' });
 
 export interface TargetRun extends LoadResult {
   target: Target;
@@ -63,6 +74,19 @@ export interface Comparison {
   ratios: Ratios;
   /** gateway / memory floor, from the medians. */
   memoryRatios: Ratios;
+  /** The gateway with tracing on, and traced / untraced from the medians. */
+  gatewayTraced: Summary;
+  tracingRatios: Ratios;
+}
+
+/** What the traced gateway sent to the sink over all its runs, warm-ups included. */
+export interface TracingExport {
+  otel: Record<string, string>;
+  sink: SinkCounts;
+  /** Answers the traced gateway gave, warm-ups included. */
+  answered: number;
+  /** Spans the sink received per answer (with the response cache on: the request and its answer-cache lookup). */
+  spansPerAnswer: number;
 }
 
 export interface ThroughputResult {
@@ -80,6 +104,7 @@ export interface ThroughputResult {
   gatewayCounters: GatewayCounters;
   /** Errors and mismatches in the untimed warm-up runs, which must be zero too. */
   warmupErrors: Record<Target, number>;
+  tracing: TracingExport;
 }
 
 const BASELINE_KEY = 'bench:baseline:certificate';
@@ -108,7 +133,12 @@ export async function measureCachedThroughput(env: BenchEnvironment, settings: T
     announcement: (line) => jsonField(line, 'url'),
   });
   let memoryBaseline: NodeChild | undefined;
+  const sink = await new OtlpSink().start();
+  const otel = TRACED(sink.endpoint);
+  let traced: NodeChild | undefined;
   try {
+    const tracedGateway = await startSpareGateway(env, { ...env.gateway.settings, otel });
+    traced = tracedGateway;
     memoryBaseline = await startNodeChild({
       script: join(env.build.dir, 'bench', 'memory-baseline-server.js'),
       env: { ...childEnv, BASELINE_BODY_FILE: bodyFile },
@@ -119,11 +149,14 @@ export async function measureCachedThroughput(env: BenchEnvironment, settings: T
       baseline: new URL('/graphql', baseline.announced),
       memoryBaseline: new URL('/graphql', memoryBaseline.announced),
       gateway: env.gateway.graphqlUrl,
+      gatewayTraced: tracedGateway.graphqlUrl,
     };
-    const pids: Record<Target, number> = { baseline: baseline.pid, memoryBaseline: memoryBaseline.pid, gateway: env.gateway.pid };
+    const pids: Record<Target, number> = { baseline: baseline.pid, memoryBaseline: memoryBaseline.pid, gateway: env.gateway.pid, gatewayTraced: tracedGateway.pid };
     const body = graphqlBody(CERTIFICATE_QUERY, variables);
-    // Byte for byte the same request, API key included, so all three read and parse the same headers.
-    const requests = Object.fromEntries(TARGETS.map((target) => [target, jsonPost(urls[target], body, env.gateway.headers)])) as Record<Target, Buffer>;
+    // Byte for byte the same request, API key included (the traced gateway's is its own, as long), so all read and parse the same headers.
+    const headersOf = (target: Target) => (target === 'gatewayTraced' ? tracedGateway.headers : env.gateway.headers);
+    const requests = Object.fromEntries(TARGETS.map((target) => [target, jsonPost(urls[target], body, headersOf(target))])) as Record<Target, Buffer>;
+    let tracedAnswered = 0;
     let peakRss = 0;
     let rssSamples = 0;
 
@@ -132,6 +165,7 @@ export async function measureCachedThroughput(env: BenchEnvironment, settings: T
       const foreign = new ForeignLoad([pids[target], ...(env.redis.pid === undefined ? [] : [env.redis.pid])]);
       const sampler = target === 'gateway' ? new RssSampler(pids.gateway, env.gateway.metricsUrl) : undefined;
       const result = await runLoad({ url: urls[target], request: requests[target], connections, durationMs, warmupMs, expectedBody });
+      if (target === 'gatewayTraced') tracedAnswered += result.answered;
       const rss = sampler?.stop();
       const cpuAfter = readCpuSeconds(pids[target]);
       const otherLoadCores = foreign.cores();
@@ -151,10 +185,11 @@ export async function measureCachedThroughput(env: BenchEnvironment, settings: T
     };
 
     // Untimed: JIT every server and fill the connection pools before anything is kept.
-    const warmupErrors: Record<Target, number> = { baseline: 0, memoryBaseline: 0, gateway: 0 };
+    const warmupErrors: Record<Target, number> = { baseline: 0, memoryBaseline: 0, gateway: 0, gatewayTraced: 0 };
     for (const target of TARGETS) {
       const warm = await runLoad({ url: urls[target], request: requests[target], connections: settings.connections, durationMs: 1_500, warmupMs: 0, expectedBody });
       warmupErrors[target] = warm.errors + warm.mismatches;
+      if (target === 'gatewayTraced') tracedAnswered += warm.answered;
     }
 
     const countersBefore = await readGatewayCounters(env.gateway.metricsUrl);
@@ -165,12 +200,17 @@ export async function measureCachedThroughput(env: BenchEnvironment, settings: T
       }
       return compare(runs);
     };
-    log(`cached certificate(id:): ${settings.rounds} interleaved rounds (Redis-GET floor, memory floor, gateway), ${settings.connections} connections, ${settings.durationMs / 1000} s each`);
+    log(`cached certificate(id:): ${settings.rounds} interleaved rounds (Redis-GET floor, memory floor, gateway, gateway traced), ${settings.connections} connections, ${settings.durationMs / 1000} s each`);
     const loaded = await interleave(settings.rounds, settings.connections, settings.durationMs, settings.warmupMs);
     log(`cached certificate(id:): ${settings.singleConnectionRounds} interleaved rounds on 1 connection`);
     const singleConnection = await interleave(settings.singleConnectionRounds, 1, settings.singleConnectionDurationMs, 500);
     const gatewayCounters = countersSince(countersBefore, await readGatewayCounters(env.gateway.metricsUrl));
     const hwm = readMemory(env.gateway.pid)?.peakRssBytes;
+    // Stopping the traced gateway sends the spans still batched: after it, the sink has them all.
+    await tracedGateway.stop();
+    traced = undefined;
+    const tracing: TracingExport = { otel, sink: { ...sink.counts }, answered: tracedAnswered, spansPerAnswer: tracedAnswered ? sink.counts.spans / tracedAnswered : NaN };
+    log(`  traced gateway: ${sink.counts.spans} spans in ${sink.counts.exports} exports (${(sink.counts.bytes / 1e6).toFixed(1)} MB) for ${tracedAnswered} answers`);
 
     return {
       settings,
@@ -180,8 +220,11 @@ export async function measureCachedThroughput(env: BenchEnvironment, settings: T
       memory: { peakRssBytesDuringRuns: peakRss, rssSamples, ...(hwm === undefined ? {} : { vmHwmBytesAfterRuns: hwm }) },
       gatewayCounters,
       warmupErrors,
+      tracing,
     };
   } finally {
+    await traced?.stop();
+    await sink.stop();
     await memoryBaseline?.stop();
     await baseline.stop();
     await env.redis.client.del(BASELINE_KEY);
@@ -204,10 +247,20 @@ function compare(runs: TargetRun[]): Comparison {
   const baseline = summary('baseline');
   const memoryBaseline = summary('memoryBaseline');
   const gateway = summary('gateway');
-  return { runs, baseline, memoryBaseline, gateway, ratios: ratiosOf(gateway, baseline), memoryRatios: ratiosOf(gateway, memoryBaseline) };
+  const gatewayTraced = summary('gatewayTraced');
+  return {
+    runs,
+    baseline,
+    memoryBaseline,
+    gateway,
+    ratios: ratiosOf(gateway, baseline),
+    memoryRatios: ratiosOf(gateway, memoryBaseline),
+    gatewayTraced,
+    tracingRatios: ratiosOf(gatewayTraced, gateway),
+  };
 }
 
-/** gateway / floor: above 1 is better for throughput, below 1 for latency and CPU. */
+/** gateway / floor (or traced / untraced): above 1 is better for throughput, below 1 for latency and CPU. */
 function ratiosOf(gateway: Summary, floor: Summary): Ratios {
   return {
     throughput: gateway.rps / floor.rps,
