@@ -183,6 +183,27 @@ describe('traces', () => {
   });
 });
 
+describe('traces of background work', () => {
+  it('traces each inventory sweep on its own, its cloud calls inside it', async () => {
+    const emulator = await startTestEmulator();
+    const receiver = await new OtlpReceiver().start();
+    // The first sweep runs at start.
+    const gateway = await startTestGateway(emulator, tracingTo(receiver));
+    try {
+      await receiver.waitFor((spans) => spans.some((span) => span.name === 'inventory sweep'), 15_000);
+      const sweep = only(receiver.spans, 'inventory sweep');
+      expect(sweep.parentSpanId).toBe('');
+      const calls = receiver.trace(sweep.traceId).filter((span) => span.kind === CLIENT);
+      expect(calls.map((span) => span.attributes['upstream.action'])).toContain('ListSites');
+      expect(calls.every((span) => span.attributes['upstream.outcome'] === 'ok')).toBe(true);
+    } finally {
+      await gateway.stop();
+      await receiver.stop();
+      await emulator.stop();
+    }
+  });
+});
+
 describe('traces over OTLP/protobuf', () => {
   it('sends well-formed ExportTraceServiceRequests by default, named certificate-gateway', async () => {
     const emulator = await startTestEmulator();
