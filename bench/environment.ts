@@ -25,6 +25,8 @@ export interface GatewaySettings {
   nodeFlags: string[];
   /** OTEL_* variables, for the traced gateway of the throughput phase; none: tracing off. */
   otel?: Record<string, string>;
+  /** INVENTORY_REFRESH_SECONDS when set (the gateway's default, 300, when not): the first sweep runs at start. */
+  inventoryRefreshSeconds?: number;
 }
 
 export interface GatewayProcess extends NodeChild {
@@ -67,7 +69,12 @@ const SEED_SITES = [DEMO.sites.example, DEMO.sites.cname];
  * Redis, the emulator (in this process) and the gateway as production runs it: `src/main.ts` in a
  * child process, cloud mode, pointed at the emulator, with the shared Redis cache.
  */
-export async function startEnvironment(settings: { upstreamConcurrency: number; nodeFlags?: string[] }): Promise<BenchEnvironment> {
+export async function startEnvironment(settings: {
+  upstreamConcurrency: number;
+  nodeFlags?: string[];
+  /** Runs on the emulator before the gateway starts, so the gateway's first sweep finds it. */
+  beforeGateway?: (emulator: RunningEmulator) => Promise<void>;
+}): Promise<BenchEnvironment> {
   const cpu = planCpus();
   const build = buildForBench();
   const redis = await startBenchRedis(cpu.client);
@@ -90,6 +97,7 @@ export async function startEnvironment(settings: { upstreamConcurrency: number; 
   };
   let gateway: GatewayProcess;
   try {
+    await settings.beforeGateway?.(emulator);
     gateway = await startGatewayProcess(build, emulator, redis.url, cpu, gatewaySettings);
   } catch (error) {
     await undo();
@@ -141,7 +149,8 @@ function wholeNumber(name: string, fallback: number): number {
   return value;
 }
 
-async function startGatewayProcess(build: Build, emulator: RunningEmulator, redisUrl: string, cpu: CpuPlan, settings: GatewaySettings): Promise<GatewayProcess> {
+/** A gateway child with these settings against this emulator and Redis (the inventory phase's own). */
+export async function startGatewayProcess(build: Build, emulator: RunningEmulator, redisUrl: string, cpu: CpuPlan, settings: GatewaySettings): Promise<GatewayProcess> {
   const [accessKeyId, accessKeySecret] = [...emulator.accessKeys][0] as [string, string];
   const apiKey = randomBytes(24).toString('hex');
   // A clean environment: nothing from the caller's shell (NODE_ENV, a stray CACHE_TTL_SECONDS) changes what is measured.
@@ -168,6 +177,7 @@ async function startGatewayProcess(build: Build, emulator: RunningEmulator, redi
     API_KEYS: JSON.stringify([{ key: apiKey, scopes: ['certificates:read'] }]),
     RATE_LIMIT_PER_MINUTE: String(settings.rateLimitPerMinute),
     ...settings.otel,
+    ...(settings.inventoryRefreshSeconds === undefined ? {} : { INVENTORY_REFRESH_SECONDS: String(settings.inventoryRefreshSeconds) }),
   };
   const child = await startNodeChild({
     script: join(build.dir, 'src', 'main.js'),

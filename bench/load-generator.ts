@@ -6,6 +6,8 @@ export interface LoadOptions {
   url: URL;
   /** The prepared request, sent again and again. */
   request: Buffer;
+  /** When given, the n-th request sent (from 0, over all connections) instead of `request`: distinct bytes a response cache cannot replay. */
+  requestFor?: (n: number) => Buffer;
   connections: number;
   /** Measured time, after the warm-up. */
   durationMs: number;
@@ -64,6 +66,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let mismatches = 0;
   let answered = 0;
   let unanswered = 0;
+  let sequence = 0;
   const aborted = () => options.signal?.aborted === true;
   const closeAll = () => connections.forEach((connection) => connection.close());
   options.signal?.addEventListener('abort', closeAll, { once: true });
@@ -84,7 +87,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     while (performance.now() < measureUntil && !aborted()) {
       const sent = performance.now();
       try {
-        judge(await connection.send(options.request));
+        judge(await connection.send(options.requestFor ? options.requestFor(sequence++) : options.request));
       } catch {
         if (aborted()) {
           unanswered += 1;

@@ -102,6 +102,11 @@ export class RssSampler {
     this.timer = setInterval(() => void this.sample(), intervalMs);
   }
 
+  /** The largest RSS so far, while it keeps sampling. */
+  peakSoFar(): number {
+    return this.peak;
+  }
+
   stop(): { peakRssBytes: number; samples: number } {
     clearInterval(this.timer);
     return { peakRssBytes: this.peak, samples: this.samples };

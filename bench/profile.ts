@@ -6,11 +6,13 @@ import { printProfileSummary, summariseProfile, type CpuProfile } from './cpupro
 import { seedCertificates, startEnvironment, type BenchEnvironment } from './environment';
 import { jsonPost } from './http-connection';
 import { runLoad } from './load-generator';
-import { CERTIFICATE_QUERY, CERTIFICATES_QUERY, graphqlBody } from './queries';
+import { LARGE_ESTATE, seedEstate, sweptStatus } from './phases/inventory';
+import { COUNTER, numbered } from './phases/inventory-reads';
+import { CERTIFICATE_QUERY, CERTIFICATES_QUERY, EXPIRING_PAGE_QUERY, graphqlBody } from './queries';
 
-type Workload = 'cached' | 'batch';
+type Workload = 'cached' | 'batch' | 'inventory';
 
-const WORKLOADS: Record<Workload, { describe: string; prepare(env: BenchEnvironment): Promise<(seconds: number) => Promise<string>> }> = {
+const WORKLOADS: Record<Workload, { describe: string; estate?: boolean; prepare(env: BenchEnvironment): Promise<(seconds: number) => Promise<string>> }> = {
   cached: {
     describe: 'cached certificate(id:) at 32 connections',
     prepare: async (env) => {
@@ -19,6 +21,21 @@ const WORKLOADS: Record<Workload, { describe: string; prepare(env: BenchEnvironm
       const expected = await env.session.expectData(CERTIFICATE_QUERY, variables);
       const request = jsonPost(env.gateway.graphqlUrl, graphqlBody(CERTIFICATE_QUERY, variables), env.gateway.headers);
       const load = (durationMs: number) => runLoad({ url: env.gateway.graphqlUrl, request, connections: 32, durationMs, warmupMs: 0, expectedBody: expected.raw });
+      await load(2_000);
+      return async (seconds) => {
+        const result = await load(seconds * 1000);
+        return `${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors + result.mismatches}`;
+      };
+    },
+  },
+  inventory: {
+    describe: 'certificates(first: 50, filter: { expiringWithinDays: 30 }) over the section-14 estate at 32 connections, each body distinct (none replayed)',
+    estate: true,
+    prepare: async (env) => {
+      await sweptStatus(env.session, 90_000);
+      const body = JSON.stringify({ query: EXPIRING_PAGE_QUERY, variables: { first: 50, days: 30 }, extensions: { bench: COUNTER } });
+      const requests = numbered(jsonPost(env.gateway.graphqlUrl, body, env.gateway.headers));
+      const load = (durationMs: number) => runLoad({ url: env.gateway.graphqlUrl, ...requests, connections: 32, durationMs, warmupMs: 0 });
       await load(2_000);
       return async (seconds) => {
         const result = await load(seconds * 1000);
@@ -50,7 +67,7 @@ const WORKLOADS: Record<Workload, { describe: string; prepare(env: BenchEnvironm
  * is then stopped so V8 writes the profile. Only the samples taken under load are summarised
  * (startup and shutdown are left out).
  *
- * `node -r ./scripts/ts-register.js bench/profile.ts [cached|batch]` (BENCH_PROFILE_S: loaded seconds, default 10).
+ * `node -r ./scripts/ts-register.js bench/profile.ts [cached|batch|inventory]` (BENCH_PROFILE_S: loaded seconds, default 10).
  */
 async function main(): Promise<void> {
   const workload = (process.argv[2] ?? 'cached') as Workload;
@@ -58,7 +75,12 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_PROFILE_S ?? 10);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
-  const env = await startEnvironment({ upstreamConcurrency: 8, nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  const env = await startEnvironment({
+    upstreamConcurrency: 8,
+    nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir],
+    // The gateway's first sweep, at start, indexes the estate.
+    ...(WORKLOADS[workload].estate ? { beforeGateway: async (emulator) => void (await seedEstate(emulator, LARGE_ESTATE)) } : {}),
+  });
   let window: { fromUs: number; toUs: number } | undefined;
   let outcome = '';
   try {

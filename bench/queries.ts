@@ -23,3 +23,14 @@ export const SITES_CERTIFICATES_QUERY = 'query AllSiteCertificates { sites { id 
 export function graphqlBody(query: string, variables: Record<string, unknown> = {}): string {
   return JSON.stringify({ query, variables });
 }
+
+/** One page of the inventory as a dashboard of expiring certificates asks for it (section 14). */
+export const EXPIRING_PAGE_QUERY = `query Expiring($first: Int!, $days: Int!) {
+  certificates(first: $first, filter: { expiringWithinDays: $days }) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id provider kind siteId regionId name commonName status notAfter daysUntilExpiry } }
+  }
+}`;
+
+export const INVENTORY_STATUS_QUERY = '{ inventoryStatus { certificates complete lastSweepFinishedAt sources { name certificates error } } }';

@@ -5,6 +5,9 @@ import { type RefusalResult } from './phases/refusals';
 import { type UpstreamCase } from './phases/upstream-calls';
 import { type GatewaySettings } from './environment';
 import { printTracing, tracingErrors, tracingTarget } from './report-tracing';
+import { type InventoryResult } from './phases/inventory';
+import { inventoryErrors, inventoryTargets, printInventory } from './report-inventory';
+import { fixed, int, mb, table } from './report-format';
 
 export interface Target {
   name: string;
@@ -25,6 +28,8 @@ export interface BenchResults {
   upstreamCalls: UpstreamCase[];
   batchSizes: BatchResult;
   refusals: RefusalResult;
+  /** CONTRACT.md section 14: the inventory at scale, on an emulator and a gateway of its own. */
+  inventory: InventoryResult;
   memory: { peakRssBytesDuringThroughput: number; vmHwmBytesAtEnd?: number };
   /** gateway / reference, each from medians. */
   ratios: Record<string, number>;
@@ -46,7 +51,8 @@ export function targetsOf(results: BenchResults): Target[] {
     warmupErrors.baseline + warmupErrors.memoryBaseline + warmupErrors.gateway + tracingErrors(results.cachedThroughput) +
     results.coldPath.errors +
     results.coldPathSlowUpstream.errors +
-    failed(refusals.cachedQuiet) + failed(refusals.cachedUnderAbuse);
+    failed(refusals.cachedQuiet) + failed(refusals.cachedUnderAbuse) +
+    inventoryErrors(results.inventory);
   return [
     { name: 'cached throughput', goal: '>= 1.00 x Redis-GET floor', measured: `${fixed(loaded.ratios.throughput)} x`, met: loaded.ratios.throughput >= 1 },
     { name: 'cached throughput (aim)', goal: '>= 0.80 x memory floor', measured: `${fixed(loaded.memoryRatios.throughput)} x`, met: loaded.memoryRatios.throughput >= 0.8 },
@@ -66,6 +72,7 @@ export function targetsOf(results: BenchResults): Target[] {
       met: results.memory.peakRssBytesDuringThroughput > 0 && results.memory.peakRssBytesDuringThroughput <= RSS_LIMIT_BYTES,
     },
     refusalTarget(refusals),
+    ...inventoryTargets(results.inventory),
     { name: 'zero errors', goal: 'no non-200, GraphQL error or wrong body', measured: String(errors), met: errors === 0 },
   ];
 }
@@ -202,6 +209,8 @@ export function printReport(results: BenchResults, print: (line: string) => void
       (results.memory.vmHwmBytesAtEnd === undefined ? '' : `; lifetime high-water mark at the end ${mb(results.memory.vmHwmBytesAtEnd)} (includes the 1000-id batches)`),
   );
 
+  printInventory(results.inventory, print);
+
   print('');
   print('Targets (reported, not enforced)');
   table([['', 'target', 'measured', ''], ...results.targets.map((target) => [target.name, target.goal, target.measured, target.met ? 'met' : 'MISSED'])], print);
@@ -268,24 +277,4 @@ function printRefusals(refusals: RefusalResult, print: (line: string) => void): 
     const killed = kills ? `a shape left the spare gateway busy past the recovery wait ${kills} time(s); it was killed (and started again ${refusals.restarts} time(s))` : '';
     print(`  ${[killed, refusals.capReached ? 'the phase cap was reached' : ''].filter(Boolean).join('; ')}; the phase took ${refusals.durationS.toFixed(0)} s`);
   }
-}
-
-function table(rows: string[][], print: (line: string) => void): void {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  for (const row of rows) {
-    const cells = row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)));
-    print(`  ${cells.join('   ')}`.trimEnd());
-  }
-}
-
-function fixed(value: number, digits = 2): string {
-  return Number.isFinite(value) ? value.toFixed(digits) : '-';
-}
-
-function int(value: number): string {
-  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '-';
-}
-
-function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
 }

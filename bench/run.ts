@@ -6,6 +6,7 @@ import { seedCertificates, startEnvironment } from './environment';
 import { measureBatchSizes } from './phases/batch-sizes';
 import { measureCachedThroughput } from './phases/cached-throughput';
 import { measureColdPath } from './phases/cold-path';
+import { LARGE_ESTATE, measureInventory } from './phases/inventory';
 import { measureRefusals } from './phases/refusals';
 import { measureUpstreamCalls } from './phases/upstream-calls';
 import { readMemory } from './process-sampler';
@@ -67,6 +68,23 @@ async function main(): Promise<void> {
     );
 
     const endMemory = readMemory(env.gateway.pid);
+    // Last of all: it stops the gateway above and measures one of its own over an estate of its own.
+    const inventory = await measureInventory(
+      env,
+      {
+        estate: LARGE_ESTATE,
+        esaRatePerSecond: 50,
+        slbRatePerSecond: 20,
+        sweepTimeoutMs: 90_000,
+        reads: {
+          connections: setting('BENCH_CONNECTIONS', 32),
+          durationMs: setting('BENCH_INVENTORY_DURATION_S', Math.min(2, durationS)) * 1000,
+          warmupMs: 1000,
+          rounds: setting('BENCH_INVENTORY_ROUNDS', 3),
+        },
+      },
+      log,
+    );
     const results: BenchResults = {
       timestamp: new Date().toISOString(),
       machine: {
@@ -85,6 +103,7 @@ async function main(): Promise<void> {
       upstreamCalls,
       batchSizes,
       refusals,
+      inventory,
       memory: {
         peakRssBytesDuringThroughput: throughput.memory.peakRssBytesDuringRuns,
         ...(endMemory ? { vmHwmBytesAtEnd: endMemory.peakRssBytes } : {}),
@@ -111,6 +130,14 @@ async function main(): Promise<void> {
         cachedP99UnderAbuse: refusals.ratios.p99,
         cachedMaxUnderAbuse: refusals.ratios.max,
         ...(refusals.worst ? { worstRefusalP99OverCachedP50: refusals.worst.ratio } : {}),
+        inventorySweepCallsOverPages: inventory.sweep.calls / inventory.sweep.pages,
+        inventorySweepTimeOverFloor: inventory.sweep.ratio,
+        inventoryPageThroughput: inventory.reads.ratios.throughput,
+        inventoryPageP50: inventory.reads.ratios.p50,
+        inventoryPageP99: inventory.reads.ratios.p99,
+        inventoryPageThroughputExecuted: inventory.reads.ratios.executedThroughput,
+        inventoryPageP50Executed: inventory.reads.ratios.executedP50,
+        inventoryPageP99Executed: inventory.reads.ratios.executedP99,
       },
       targets: [],
       durationS: 0,

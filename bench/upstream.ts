@@ -85,6 +85,39 @@ export class InFlightMeter {
 }
 
 /**
+ * When the emulator served its first API call and finished its last, seen from its side (node:http's
+ * diagnostics channels, admin routes left out): the wall time of a burst of calls whose start the
+ * bench cannot see, such as the sweep a gateway runs at start.
+ */
+export class CallWindow {
+  /** Epoch milliseconds, so they compare with the gateway's own timestamps. */
+  firstStartMs?: number;
+  lastFinishMs?: number;
+  private readonly tracked = new WeakSet<IncomingMessage>();
+  private readonly onStart = (message: unknown) => {
+    const { request } = message as ServerMessage;
+    if (request.socket.localPort !== this.port || request.url?.startsWith('/_emulator/')) return;
+    this.tracked.add(request);
+    this.firstStartMs ??= Date.now();
+  };
+  private readonly onFinish = (message: unknown) => {
+    const { request } = message as ServerMessage;
+    if (!this.tracked.delete(request)) return;
+    this.lastFinishMs = Date.now();
+  };
+
+  constructor(private readonly port: number) {
+    subscribe('http.server.request.start', this.onStart);
+    subscribe('http.server.response.finish', this.onFinish);
+  }
+
+  close(): void {
+    unsubscribe('http.server.request.start', this.onStart);
+    unsubscribe('http.server.response.finish', this.onFinish);
+  }
+}
+
+/**
  * `@alicloud/openapi-client` used directly, configured and called as the gateway's adapter calls it
  * (same signature version, method, parameter placement and timeouts): what a service that skipped
  * the gateway would pay for one read.
@@ -100,6 +133,13 @@ export class DirectEsaClient {
 
   getCertificate(siteId: string, id: string): Promise<Record<string, unknown>> {
     return this.call('GetCertificate', 'POST', { SiteId: siteId, Id: id });
+  }
+
+  /** One page of ListSites: the ids on it and the TotalCount. */
+  async listSites(pageNumber: number, pageSize: number): Promise<{ ids: string[]; total: number }> {
+    const body = await this.call('ListSites', 'GET', { PageNumber: String(pageNumber), PageSize: String(pageSize) });
+    const sites = Array.isArray(body.Sites) ? (body.Sites as Array<{ SiteId?: unknown }>) : [];
+    return { ids: sites.map((site) => String(site.SiteId)), total: typeof body.TotalCount === 'number' ? body.TotalCount : sites.length };
   }
 
   listCertificates(siteId: string, action: string): Promise<Record<string, unknown>> {
