@@ -137,7 +137,7 @@ export class UpstreamResilience {
       if (waitMs === undefined) {
         const why = `${this.product} ${action} could not be sent within its ${budgetMs} ms deadline: the gateway sends ${this.product} at most ${this.settings.ratePerSecond} calls/s.`;
         const refused = GatewayError.refused('UPSTREAM_TIMEOUT', this.product, why, action);
-        if (this.tracing) this.traceWait(this.tracing, action, 0, refused.code);
+        if (this.tracing) void this.traceWait(this.tracing, action, 0, refused.code);
         throw refused;
       }
       if (waitMs > 0) await (this.tracing ? this.traceWait(this.tracing, action, waitMs) : sleep(waitMs));

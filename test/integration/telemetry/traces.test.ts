@@ -7,7 +7,7 @@ import { parseConfig, type GatewayConfig } from '../../../src/config';
 import { encodeCertificateId } from '../../../src/domain/global-id';
 import { DEMO } from '../../../src/emulator/state/demo';
 import { createLogger } from '../../../src/server/logger';
-import { CertificateDocument } from '../../generated/graphql';
+import { CertificateDocument, NodesWithPemDocument } from '../../generated/graphql';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { OtlpReceiver, type ReceivedSpan } from '../../helpers/otlp-receiver';
@@ -165,6 +165,31 @@ describe('traces', () => {
     expect(attempts[0]?.attributes['error.type']).toBe('Throttling');
     expect(attempts[0]?.attributes['upstream.request_id']).toEqual(expect.any(String));
     expect(new Set(attempts.map((span) => span.parentSpanId))).toEqual(new Set([only(spans, 'cache lookup').spanId]));
+  });
+
+  it('shows the wait for a slot under the rate limit toward the cloud', async () => {
+    const sweeps = () => named(receiver.spans, 'inventory sweep').length;
+    const sweptBefore = sweeps();
+    const limited = await startTestGateway(emulator, { upstreamEsaRatePerSecond: 2, ...tracingTo(receiver) });
+    try {
+      // Its first sweep (at start) spends the ESA slots first; then a burst of two calls goes at once.
+      await receiver.waitFor(() => sweeps() > sweptBefore, 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const caller = callerContext();
+      const answer = await limited.execute(NodesWithPemDocument, { ids: [CAS, UPLOADED, edgeId(DEMO.edgeCertificates.free)] }, { headers: { traceparent: caller.traceparent } });
+      expect(answer.errors).toBeUndefined();
+
+      const spans = await requestTrace(caller.traceId);
+      expect(named(spans, 'ESA/GetCertificate')).toHaveLength(3);
+      const waits = named(spans, 'ESA rate limit');
+      expect(waits.length).toBeGreaterThanOrEqual(1);
+      for (const wait of waits) {
+        expect(wait.attributes).toMatchObject({ 'upstream.product': 'ESA', 'upstream.action': 'GetCertificate' });
+        expect(wait.attributes['upstream.rate_limit.wait_ms']).toBeGreaterThan(0);
+      }
+    } finally {
+      await limited.stop();
+    }
   });
 
   it('starts a new trace for a request without a traceparent, and logs its ids', async () => {
