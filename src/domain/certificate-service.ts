@@ -47,17 +47,20 @@ export class CertificateService {
     return this.read({ provider: 'ESA', kind: 'EDGE', siteId: checkSiteId(siteId, 'GetCertificate'), nativeId: checkNativeId(id) });
   }
 
-  /** A region's server certificates: from `indexed` (the inventory) when it knows them, else from the cloud. */
+  /**
+   * A region's server certificates: from `indexed` (the inventory, which reads the cloud through
+   * `fetch` when it must) when given, else from the cloud.
+   */
   async serverCertificates(
     regionId: string,
     ids?: readonly string[],
-    indexed?: (regionId: string) => Promise<Certificate[] | undefined>,
+    indexed?: (regionId: string, fetch: () => Promise<Certificate[]>) => Promise<Certificate[]>,
   ): Promise<{ certificates: Certificate[]; fromIndex: boolean }> {
     this.access.requireRegion(checkRegionId(regionId, 'DescribeServerCertificates'));
-    const known = await indexed?.(regionId);
-    const all = known ?? (await this.reader.regionCertificates(regionId));
+    const fetch = () => this.reader.regionCertificates(regionId);
+    const all = indexed ? await indexed(regionId, fetch) : await fetch();
     const wanted = ids === undefined ? undefined : new Set(ids);
-    return { certificates: wanted ? all.filter((certificate) => wanted.has(certificate.ref.nativeId)) : all, fromIndex: known !== undefined };
+    return { certificates: wanted ? all.filter((certificate) => wanted.has(certificate.ref.nativeId)) : all, fromIndex: indexed !== undefined };
   }
 
   /** The sites this caller may see. */
@@ -228,7 +231,10 @@ export class CertificateService {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof GatewayError && error.outcomeUnknown) await this.reader.changed(touched).catch(() => undefined);
+      if (error instanceof GatewayError && error.outcomeUnknown) {
+        await this.reader.changed(touched).catch(() => undefined);
+        await this.inventory?.unsettle(touched).catch(() => undefined);
+      }
       throw error;
     }
   }

@@ -50,6 +50,8 @@ export interface InventoryUpdates {
   /** `change`: what the mutation did (uploaded, created, applied, revoked, activated, renamed). */
   upsert(certificates: readonly Certificate[], change: string): Promise<void>;
   remove(refs: readonly CertificateRef[]): Promise<void>;
+  /** A change whose outcome is unknown touched these lists: they are read from the cloud until read again. */
+  unsettle(touched: { siteId?: string; regionId?: string }): Promise<void>;
 }
 
 export interface SlbProvider extends CloudProvider {

@@ -67,13 +67,28 @@ export class InventoryReader {
   }
 
   /**
-   * Every certificate of one SLB region, when a sweep has read that region; undefined when the
-   * inventory cannot say (never read, or its last read failed), and the cloud is asked instead.
+   * Makes the index fit to answer for one source's list: when it was never read, its last read
+   * failed, or a change of unknown outcome was sent to it, the list is read from the cloud (through
+   * the request's loaders and the shared cache) and written into the index first.
    */
-  async regionCertificates(regionId: string): Promise<Certificate[] | undefined> {
+  async settle(source: string, read: () => Promise<Certificate[]>): Promise<void> {
     await this.caughtUp();
-    const source = this.inventory.status().sources.find((candidate) => candidate.name === `SLB ${regionId}`);
-    if (!source?.lastSuccessAt || source.error !== undefined) return undefined;
+    if (this.inventory.settled(source)) return;
+    const since = new Date();
+    let certificates: Certificate[];
+    try {
+      certificates = await read();
+    } catch (error) {
+      // A list the index has held before is served as it was (its source reports the trouble); one it never held cannot be.
+      if (this.inventory.status().sources.some((known) => known.name === source && known.lastSuccessAt)) return;
+      throw error;
+    }
+    await this.inventory.refresh(source, certificates, since);
+  }
+
+  /** Every certificate of one SLB region, from the index, settled first from the cloud when it must be. */
+  async regionCertificates(regionId: string, read: () => Promise<Certificate[]>): Promise<Certificate[]> {
+    await this.settle(`SLB ${regionId}`, read);
     this.readFrom?.();
     return [...this.inventory.entriesOf(`SLB ${regionId}`).values()].map((entry) => entry.certificate);
   }

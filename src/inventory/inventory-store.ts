@@ -6,6 +6,11 @@ export interface SourceStatus {
   certificates: number;
   lastSuccessAt?: string;
   error?: string;
+  /**
+   * Set when a change to this source was sent and never answered (its outcome unknown): until the
+   * source is read again, its list is read from the cloud rather than trusted from the index.
+   */
+  unsettledSince?: string;
 }
 
 /** A change to the index, numbered: every instance applies them in order. */

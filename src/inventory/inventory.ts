@@ -1,9 +1,10 @@
 import { type Certificate, type CertificateRef } from '../domain/certificate';
 import { type InventoryUpdates } from '../domain/ports';
 import { encodeCertificateId } from '../domain/global-id';
-import { entryOf, sourceOf, type InventoryEntry } from './inventory-entry';
+import { entryOf, sameEntry, sourceOf, type InventoryEntry } from './inventory-entry';
 import { type InventoryChange, type InventoryStore, type SourceStatus } from './inventory-store';
 import { InventoryView } from './inventory-view';
+import { within } from './sweep-schedule';
 
 export interface InventoryStatus {
   complete: boolean;
@@ -57,6 +58,44 @@ export class Inventory implements InventoryUpdates {
   async remove(refs: readonly CertificateRef[]): Promise<void> {
     if (refs.length === 0) return;
     await this.store.write({ upserts: [], removals: refs.map((ref) => encodeCertificateId(ref)), sources: [] });
+  }
+
+  async unsettle(touched: { siteId?: string; regionId?: string }): Promise<void> {
+    const names = [touched.siteId && `ESA site ${touched.siteId}`, touched.regionId && `SLB ${touched.regionId}`].filter((name): name is string => !!name);
+    const since = new Date().toISOString();
+    const sources = names.map((name) => ({ ...(this.sources.get(name) ?? { name, certificates: 0 }), unsettledSince: since }));
+    if (sources.length) await this.store.write({ upserts: [], removals: [], sources });
+  }
+
+  /** Whether the index can answer for this source's list: read at least once, and nothing unknown sent to it since. */
+  settled(source: string): boolean {
+    const status = this.sources.get(source);
+    return status?.lastSuccessAt !== undefined && status.unsettledSince === undefined && status.error === undefined;
+  }
+
+  /**
+   * A source's list as just read from the cloud, into the index: the difference from what it holds,
+   * the source's status refreshed (and settled, when the read began after it was unsettled).
+   */
+  async refresh(source: string, certificates: readonly Certificate[], readSince: Date): Promise<void> {
+    const held = this.entriesOf(source);
+    const upserts: InventoryEntry[] = [];
+    for (const certificate of certificates) {
+      const entry = entryOf(certificate, source, this.accountId);
+      const before = held.get(entry.id);
+      held.delete(entry.id);
+      if (!before || !sameEntry(before, entry)) upserts.push(entry);
+    }
+    const previous = this.sources.get(source);
+    const stillUnsettled = previous?.unsettledSince !== undefined && Date.parse(previous.unsettledSince) > readSince.getTime();
+    const status: SourceStatus = {
+      name: source,
+      certificates: certificates.length,
+      lastSuccessAt: new Date().toISOString(),
+      ...(stillUnsettled && previous?.unsettledSince ? { unsettledSince: previous.unsettledSince } : {}),
+    };
+    await this.store.write({ upserts, removals: [...held.keys()], sources: [status] });
+    await this.caughtUp();
   }
 
   write(change: Omit<InventoryChange, 'version'>): Promise<number> {
@@ -126,7 +165,7 @@ export class Inventory implements InventoryUpdates {
   }
 
   async close(): Promise<void> {
-    await this.store.close();
+    await within(2_000, this.store.close());
   }
 
   private applyChange(change: InventoryChange): void {

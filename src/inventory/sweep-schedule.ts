@@ -16,6 +16,14 @@ export interface ScheduleOptions {
 }
 
 const QUEUE = 'inventory-sweep';
+const CLOSE_MS = 2_000;
+
+/** Waits for `work` at most `ms`. */
+export async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 /**
  * Sweeps on a BullMQ job scheduler in the shared Redis: every instance runs a worker and upserts the
@@ -41,7 +49,8 @@ export class BullSweepSchedule implements SweepSchedule {
 
   async start(): Promise<void> {
     await this.queue.setGlobalConcurrency(1);
-    await this.queue.upsertJobScheduler('sweep', { every: this.options.intervalMs, immediately: true }, { name: 'sweep' });
+    // A scheduler of `every` runs its first job at once, then every interval (BullMQ's job schedulers).
+    await this.queue.upsertJobScheduler('sweep', { every: this.options.intervalMs }, { name: 'sweep' });
     void this.worker.run();
   }
 
@@ -49,9 +58,9 @@ export class BullSweepSchedule implements SweepSchedule {
     await this.queue.add('sweep', {});
   }
 
+  /** A sweep still running is left to its lock (another instance takes it up); a Redis that is gone does not hold the shutdown. */
   async close(): Promise<void> {
-    await this.worker.close();
-    await this.queue.close();
+    await within(CLOSE_MS, Promise.all([this.worker.close(true), this.queue.close()]));
   }
 }
 

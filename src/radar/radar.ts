@@ -59,6 +59,7 @@ export class Radar {
         const expiry = await this.expiry(entries, now);
         await this.emit([...events, ...expiry.events], expiry.marks);
       },
+      unsettle: (touched) => this.options.inventory.unsettle(touched),
       remove: async (refs) => {
         const known = refs.map((ref) => this.options.inventory.view.get(encodeCertificateId(ref))?.certificate ?? minimal(ref));
         await this.options.inventory.remove(refs);

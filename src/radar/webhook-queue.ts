@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { type CertificateEvent } from './certificate-event';
 import { deliver, RefusedTarget, type DeliveryOutcome } from './webhook-delivery';
+import { within } from '../inventory/sweep-schedule';
 import { type WebhookTarget } from './webhook-settings';
 
 export interface DeadLetter {
@@ -116,9 +117,9 @@ export class QueuedWebhookDispatcher implements WebhookDispatcher {
     }
   }
 
+  /** A delivery under way is left to its lock (retried by whichever worker takes it up); a Redis that is gone does not hold the shutdown. */
   async close(): Promise<void> {
-    await this.worker.close();
-    await this.queue.close();
+    await within(2_000, Promise.all([this.worker.close(true), this.queue.close()]));
   }
 }
 

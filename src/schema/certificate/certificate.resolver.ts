@@ -22,7 +22,7 @@ export class CertificateResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<CertificateType[]> {
     // The region as the inventory holds it (no cloud call), else as the cloud lists it.
-    const checked = await ctx.certificates.serverCertificates(regionId, ids ?? undefined, (region) => ctx.inventory.regionCertificates(region));
+    const checked = await ctx.certificates.serverCertificates(regionId, ids ?? undefined, (region, fetch) => ctx.inventory.regionCertificates(region, fetch));
     return checked.certificates.map((certificate) => toCertificateType(certificate, ctx, checked.fromIndex));
   }
 

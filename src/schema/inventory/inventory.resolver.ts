@@ -66,7 +66,8 @@ export class InventoryResolver {
 
 /** A certificate (from the inventory when it holds it, else through the loaders) or a site, by id. */
 export async function nodeOf(id: string, ctx: GatewayContext): Promise<NodeInterface> {
-  if (!id.startsWith('crt_')) return ctx.certificates.site(id);
+  // Site ids are the cloud's (digits); anything else is read as a certificate id, and refused as one when it is not.
+  if (/^\d+$/.test(id)) return ctx.certificates.site(id);
   const indexed = await ctx.inventory.entry(id);
   if (indexed) return toCertificateType(indexed.certificate, ctx, true);
   return toCertificateType(await ctx.certificates.certificate(id), ctx);

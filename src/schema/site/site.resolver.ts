@@ -25,6 +25,8 @@ export class SiteResolver {
     @Arg('filter', () => CertificateFilter, { nullable: true }) filter?: CertificateFilter,
   ): Promise<CertificateConnection> {
     const page = { ...(first == null ? {} : { first }), ...(after == null ? {} : { after }) };
+    // The index answers; when it cannot vouch for this site's list, the cloud's is read into it first.
+    await ctx.inventory.settle(`ESA site ${site.id}`, () => ctx.certificates.siteCertificates(site.id));
     return toConnection(await ctx.inventory.certificates(page, { ...toFilter(filter), siteIds: [site.id] }), ctx);
   }
 }
