@@ -24,49 +24,93 @@ export interface CertificateCount {
 }
 
 export interface CertificateSeries {
-  /** The per-certificate series in the Prometheus text format, HELP and TYPE lines included. */
-  text: string;
+  /** The per-certificate series in the Prometheus text format (UTF-8), HELP and TYPE lines included, one line a chunk. */
+  chunks: Buffer[];
   counts: CertificateCount[];
 }
 
 /**
- * One expiration and one renewal series per certificate, written as text in one pass: prom-client
- * keeps a labelled child per series and hashes its labels on every set, which at 10,000 certificates
- * took most of a second per scrape; this takes a few milliseconds (bench/phases/metrics-scrape.ts).
+ * What is kept of an entry between scrapes: its status, from the scrape that read it until the clock
+ * could change it, and its two lines for that status. An entry is never changed in place (a change
+ * brings a new one), so what is kept holds while it is in the view.
+ */
+interface Kept {
+  status: CertificateStatus;
+  from: number;
+  until: number;
+  expiration?: Buffer;
+  renewal?: Buffer;
+}
+
+const EXPIRATION_HEADER = Buffer.from(
+  `# HELP ${EXPIRATION_SERIES} When the certificate expires (notAfter), in seconds since the epoch; one series per certificate in the inventory.\n# TYPE ${EXPIRATION_SERIES} gauge\n`,
+);
+const RENEWAL_HEADER = Buffer.from(
+  `# HELP ${RENEWAL_SERIES} When the certificate is due for renewal (two thirds from notBefore to notAfter), in seconds since the epoch.\n# TYPE ${RENEWAL_SERIES} gauge\n`,
+);
+
+/**
+ * One expiration and one renewal series per certificate, written as text: prom-client keeps a
+ * labelled child per series and hashes its labels on every set, which at 10,000 certificates took
+ * most of a second per scrape (bench/phases/metrics-scrape.ts measures both). Each entry's status
+ * and encoded lines are kept until the clock moves its status, so a scrape mostly copies bytes
+ * (joining 20,000 strings into one took several times longer than concatenating their buffers).
  * A certificate without notAfter has no expiration series; one without notBefore has no renewal.
  */
-export function certificateSeries(entries: Iterable<InventoryEntry>, now: Date, expiringDays: number): CertificateSeries {
-  const counts = new Map<string, CertificateCount>();
-  for (const [provider, kind] of PROVIDER_KINDS) {
-    for (const status of CERTIFICATE_STATUSES) counts.set(`${provider}/${kind}/${status}`, { provider, kind, status, count: 0 });
+export class CertificateSeriesWriter {
+  private readonly kept = new WeakMap<InventoryEntry, Kept>();
+
+  /** `expiringDays`: EXPIRING_DAYS, under which a certificate's status is EXPIRING. */
+  constructor(private readonly expiringDays: number) {}
+
+  write(entries: Iterable<InventoryEntry>, now: Date): CertificateSeries {
+    const at = now.getTime();
+    const counts = {} as Record<CertificateKind, Record<CertificateStatus, number>>;
+    for (const [, kind] of PROVIDER_KINDS) counts[kind] = Object.fromEntries(CERTIFICATE_STATUSES.map((status) => [status, 0])) as Record<CertificateStatus, number>;
+    const expirations: Buffer[] = [EXPIRATION_HEADER];
+    const renewals: Buffer[] = [RENEWAL_HEADER];
+    for (const entry of entries) {
+      let kept = this.kept.get(entry);
+      if (!kept || at < kept.from || at >= kept.until) {
+        kept = this.keep(entry, now, kept);
+        this.kept.set(entry, kept);
+      }
+      counts[entry.certificate.ref.kind][kept.status] += 1;
+      if (kept.expiration) expirations.push(kept.expiration);
+      if (kept.renewal) renewals.push(kept.renewal);
+    }
+    return {
+      chunks: expirations.concat(renewals),
+      counts: PROVIDER_KINDS.flatMap(([provider, kind]) => CERTIFICATE_STATUSES.map((status) => ({ provider, kind, status, count: counts[kind][status] }))),
+    };
   }
-  const expirations: string[] = [];
-  const renewals: string[] = [];
-  for (const entry of entries) {
-    const { certificate } = entry;
-    const { ref } = certificate;
-    const status = certificateStatus(certificate, now, expiringDays).value;
-    const counted = counts.get(`${ref.provider}/${ref.kind}/${status}`);
-    if (counted) counted.count += 1;
-    if (!certificate.notAfter) continue;
-    const labels =
-      `{id="${labelValue(entry.id)}",account="${labelValue(entry.accountId)}",provider="${ref.provider}",kind="${ref.kind}",` +
-      `site="${ref.provider === 'ESA' ? labelValue(ref.siteId) : ''}",region="${ref.provider === 'SLB' ? labelValue(ref.regionId) : ''}",` +
-      `common_name="${labelValue(certificate.commonName ?? '')}",status="${status}"} `;
-    expirations.push(EXPIRATION_SERIES + labels + seconds(certificate.notAfter));
-    const renewal = renewalDueAt(certificate);
-    if (renewal) renewals.push(RENEWAL_SERIES + labels + seconds(renewal));
+
+  private keep(entry: InventoryEntry, now: Date, previous: Kept | undefined): Kept {
+    const { value: status, changesAt } = certificateStatus(entry.certificate, now, this.expiringDays);
+    const lines = previous?.status === status ? previous : linesOf(entry, status);
+    return { ...lines, status, from: now.getTime(), until: changesAt ?? Infinity };
   }
-  const text = [
-    `# HELP ${EXPIRATION_SERIES} When the certificate expires (notAfter), in seconds since the epoch; one series per certificate in the inventory.`,
-    `# TYPE ${EXPIRATION_SERIES} gauge`,
-    ...expirations,
-    `# HELP ${RENEWAL_SERIES} When the certificate is due for renewal (two thirds from notBefore to notAfter), in seconds since the epoch.`,
-    `# TYPE ${RENEWAL_SERIES} gauge`,
-    ...renewals,
-    '',
-  ].join('\n');
-  return { text, counts: [...counts.values()] };
+}
+
+/** The series of `entries` at `now` as one text, nothing kept between calls. */
+export function certificateSeries(entries: Iterable<InventoryEntry>, now: Date, expiringDays: number): { text: string; counts: CertificateCount[] } {
+  const { chunks, counts } = new CertificateSeriesWriter(expiringDays).write(entries, now);
+  return { text: Buffer.concat(chunks).toString('utf8'), counts };
+}
+
+function linesOf(entry: InventoryEntry, status: CertificateStatus): Pick<Kept, 'expiration' | 'renewal'> {
+  const { certificate } = entry;
+  const { ref, notAfter } = certificate;
+  if (!notAfter) return {};
+  const labels =
+    `{id="${labelValue(entry.id)}",account="${labelValue(entry.accountId)}",provider="${ref.provider}",kind="${ref.kind}",` +
+    `site="${ref.provider === 'ESA' ? labelValue(ref.siteId) : ''}",region="${ref.provider === 'SLB' ? labelValue(ref.regionId) : ''}",` +
+    `common_name="${labelValue(certificate.commonName ?? '')}",status="${status}"} `;
+  const renewal = renewalDueAt(certificate);
+  return {
+    expiration: Buffer.from(`${EXPIRATION_SERIES}${labels}${seconds(notAfter)}\n`),
+    ...(renewal ? { renewal: Buffer.from(`${RENEWAL_SERIES}${labels}${seconds(renewal)}\n`) } : {}),
+  };
 }
 
 /**

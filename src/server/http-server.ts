@@ -90,9 +90,9 @@ async function route(request: IncomingMessage, response: ServerResponse, request
       return json(response, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
     }
     case '/metrics': {
-      const text = await options.metrics.scrape();
+      const body = await options.metrics.scrape();
       response.writeHead(200, { 'content-type': options.metrics.registry.contentType });
-      response.end(text);
+      response.end(body);
       return;
     }
     default:

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { type CacheObserver } from '../cache/cache-observer';
-import { certificateSeries } from './certificate-series';
+import { CertificateSeriesWriter } from './certificate-series';
 import { type InventoryEntry } from '../inventory/inventory-entry';
 
 /** Distinct operation names that get series of their own; the rest share `other`. */
@@ -36,7 +36,7 @@ export class GatewayMetrics {
   private readonly lastSweep: Gauge;
   private readonly sweepErrors: Counter<'source'>;
   private readonly webhookDeliveries: Counter<'outcome'>;
-  private inventory?: { readings: InventoryReadings; expiringDays: number };
+  private inventory?: { readings: InventoryReadings; series: CertificateSeriesWriter };
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -133,22 +133,22 @@ export class GatewayMetrics {
 
   /** From now on, /metrics reports the inventory's certificates, counted with EXPIRING_DAYS. */
   watchInventory(readings: InventoryReadings, expiringDays: number): void {
-    this.inventory = { readings, expiringDays };
+    this.inventory = { readings, series: new CertificateSeriesWriter(expiringDays) };
   }
 
   /**
    * The text /metrics answers: the registry's metrics, then one expiration and one renewal series per
    * certificate in the inventory, all read from memory (no cloud call).
    */
-  async scrape(): Promise<string> {
-    if (!this.inventory) return this.registry.metrics();
-    const { readings, expiringDays } = this.inventory;
-    const series = certificateSeries(readings.view.entries(), new Date(), expiringDays);
+  async scrape(): Promise<Buffer> {
+    if (!this.inventory) return Buffer.from(await this.registry.metrics());
+    const { readings } = this.inventory;
+    const series = this.inventory.series.write(readings.view.entries(), new Date());
     this.certificates.reset();
     for (const { provider, kind, status, count } of series.counts) this.certificates.set({ provider, kind, status }, count);
     this.lastSweep.set((readings.status().lastSweepFinishedAt?.getTime() ?? 0) / 1000);
     const registered = await this.registry.metrics();
-    return `${registered}${registered.endsWith('\n') ? '' : '\n'}${series.text}`;
+    return Buffer.concat([Buffer.from(registered.endsWith('\n') ? registered : `${registered}\n`), ...series.chunks]);
   }
 
   /** A sweep could not read `source` (counted once per source per sweep). */

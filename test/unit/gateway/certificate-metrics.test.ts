@@ -1,7 +1,7 @@
 import { type Certificate, type CertificateRef } from '../../../src/domain/certificate';
 import { entryOf, sourceOf, type InventoryEntry } from '../../../src/inventory/inventory-entry';
 import { InventoryView } from '../../../src/inventory/inventory-view';
-import { certificateSeries, EXPIRATION_SERIES, labelValue, MAX_LABEL_CHARS, RENEWAL_SERIES } from '../../../src/server/certificate-series';
+import { certificateSeries, CertificateSeriesWriter, EXPIRATION_SERIES, labelValue, MAX_LABEL_CHARS, RENEWAL_SERIES } from '../../../src/server/certificate-series';
 import { GatewayMetrics } from '../../../src/server/metrics';
 import { parseExposition, samplesNamed } from '../../helpers/prometheus-text';
 
@@ -24,12 +24,12 @@ function entry(ref: CertificateRef, facts: Partial<Certificate> = {}, accountId 
 const edge = (nativeId: string, facts: Partial<Certificate> = {}) => entry({ provider: 'ESA', kind: 'EDGE', siteId: '1000000000001', nativeId }, facts);
 const server = (nativeId: string, facts: Partial<Certificate> = {}) => entry({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId }, facts, 'shop');
 
-function scrapeOf(entries: readonly InventoryEntry[], lastSweepFinishedAt?: Date): Promise<string> {
+async function scrapeOf(entries: readonly InventoryEntry[], lastSweepFinishedAt?: Date): Promise<string> {
   const view = new InventoryView();
   view.replaceAll(entries);
   const metrics = new GatewayMetrics();
   metrics.watchInventory({ view, status: () => (lastSweepFinishedAt ? { lastSweepFinishedAt } : {}) }, 30);
-  return metrics.scrape();
+  return (await metrics.scrape()).toString('utf8');
 }
 
 describe('certificate series on /metrics', () => {
@@ -67,6 +67,22 @@ describe('certificate series on /metrics', () => {
     const statuses = (expiringDays: number) => samplesNamed(parseExposition(certificateSeries([twentyDaysLeft, revoked, expired], NOW, expiringDays).text), EXPIRATION_SERIES).map((sample) => sample.labels.status);
     expect(statuses(30)).toEqual(['EXPIRING', 'REVOKED', 'EXPIRED']);
     expect(statuses(14)).toEqual(['ISSUED', 'REVOKED', 'EXPIRED']);
+  });
+
+  it('moves a certificate’s status label as the clock crosses its thresholds between scrapes', () => {
+    const writer = new CertificateSeriesWriter(30);
+    const certificate = edge('e1', { notBefore: new Date(NOW.getTime() + DAY), notAfter: new Date(NOW.getTime() + 90 * DAY) });
+    const at = (days: number) => {
+      const { chunks, counts } = writer.write([certificate], new Date(NOW.getTime() + days * DAY));
+      const status = samplesNamed(parseExposition(Buffer.concat(chunks).toString()), EXPIRATION_SERIES).map((sample) => sample.labels.status);
+      return [status, counts.filter((count) => count.count > 0).map((count) => count.status)];
+    };
+    expect(at(0)).toEqual([['NOT_YET_VALID'], ['NOT_YET_VALID']]);
+    expect(at(0.5)).toEqual([['NOT_YET_VALID'], ['NOT_YET_VALID']]);
+    expect(at(2)).toEqual([['ISSUED'], ['ISSUED']]);
+    expect(at(70)).toEqual([['EXPIRING'], ['EXPIRING']]);
+    expect(at(90)).toEqual([['EXPIRED'], ['EXPIRED']]);
+    expect(at(91)).toEqual([['EXPIRED'], ['EXPIRED']]);
   });
 
   it('leaves out the series a certificate has no dates for, and still counts it', () => {
@@ -127,14 +143,14 @@ describe('GatewayMetrics.scrape', () => {
     const metrics = new GatewayMetrics();
     metrics.watchInventory({ view, status: () => ({}) }, 30);
     view.replaceAll([edge('e1')]);
-    expect(samplesNamed(parseExposition(await metrics.scrape()), EXPIRATION_SERIES)).toHaveLength(1);
+    expect(samplesNamed(parseExposition((await metrics.scrape()).toString('utf8')), EXPIRATION_SERIES)).toHaveLength(1);
     view.apply([edge('e2'), server('s1')], [edge('e1').id]);
-    expect(samplesNamed(parseExposition(await metrics.scrape()), EXPIRATION_SERIES).map((sample) => sample.labels.id)).toEqual([edge('e2').id, server('s1').id]);
+    expect(samplesNamed(parseExposition((await metrics.scrape()).toString('utf8')), EXPIRATION_SERIES).map((sample) => sample.labels.id)).toEqual([edge('e2').id, server('s1').id]);
   });
 
   it('starts every webhook delivery outcome at 0 and counts each delivery', async () => {
     const metrics = new GatewayMetrics();
-    const deliveries = async () => Object.fromEntries(samplesNamed(parseExposition(await metrics.scrape()), 'gateway_webhook_deliveries_total').map((sample) => [sample.labels.outcome, sample.value]));
+    const deliveries = async () => Object.fromEntries(samplesNamed(parseExposition((await metrics.scrape()).toString('utf8')), 'gateway_webhook_deliveries_total').map((sample) => [sample.labels.outcome, sample.value]));
     expect(await deliveries()).toEqual({ delivered: 0, retried: 0, failed: 0, refused: 0 });
     metrics.webhookDelivery('retried');
     metrics.webhookDelivery('retried');
@@ -147,7 +163,7 @@ describe('GatewayMetrics.scrape', () => {
     metrics.sweepFailed('SLB cn-hangzhou');
     metrics.sweepFailed('SLB cn-hangzhou');
     metrics.sweepFailed('ESA site 1000000000001');
-    const errors = samplesNamed(parseExposition(await metrics.scrape()), 'gateway_inventory_sweep_errors_total');
+    const errors = samplesNamed(parseExposition((await metrics.scrape()).toString('utf8')), 'gateway_inventory_sweep_errors_total');
     expect(Object.fromEntries(errors.map((sample) => [sample.labels.source, sample.value]))).toEqual({ 'SLB cn-hangzhou': 2, 'ESA site 1000000000001': 1 });
   });
 });
