@@ -50,6 +50,11 @@ import { readBody } from './server/pipeline/read-body';
 import { readOperations } from './server/pipeline/read-operations';
 import { replayAnswer } from './server/pipeline/replay-answer';
 import { startTracing } from './telemetry/tracing';
+import { LocalEventBus, RedisEventBus, type EventBus } from './radar/event-bus';
+import { type GatewayContext } from './schema/context';
+import { type AnswerRecorder } from './server/answers/answer-recorder';
+import { attachSubscriptions } from './server/subscriptions/websocket-server';
+import { errorFormatter } from './server/apollo';
 
 export interface RunningGateway {
   /** `http://host:port` */
@@ -63,6 +68,8 @@ export interface RunningGateway {
   cacheStore: GuardedStore;
   /** This instance's view of the inventory. */
   inventory: Inventory;
+  /** Certificate events, heard by every instance's subscribers. */
+  events: EventBus;
   /** Queues a sweep now, behind any that runs. */
   sweepNow(): Promise<void>;
   stop(): Promise<void>;
@@ -195,7 +202,25 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   const schedule = config.redisUrl ? new BullSweepSchedule(bullConnection(config.redisUrl, config.redisCluster), scheduleOptions) : new LocalSweepSchedule(scheduleOptions);
   await schedule.start().catch((error: Error) => logger.warn({ error: error.message }, 'inventory sweeps could not be scheduled: the index is kept by mutations only until they can'));
 
-  const apollo = createApollo(await buildGatewaySchema(), {
+  // One bus per instance: what is published on any instance reaches the subscribers of all.
+  const events: EventBus = config.redisUrl ? new RedisEventBus({ url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs }) : new LocalEventBus();
+  /** What a request's resolvers get (and each event a subscription delivers): its own loaders and clock, for the caller's access. */
+  const requestContext = (access: Access, recorder?: AnswerRecorder): GatewayContext => {
+    const reader = new RequestLoaders(esa, slb, cache, recorder);
+    const clock = new RequestClock(new Date());
+    const readFromInventory = recorder ? () => recorder.fresh(INVENTORY_ANSWERS, Infinity) : undefined;
+    return {
+      certificates: new CertificateService(reader, esa, slb, access, inventory),
+      access,
+      clock,
+      inventory: new InventoryReader(inventory, access, clock, config.expiringDays, readFromInventory),
+      expiringDays: config.expiringDays,
+      events,
+    };
+  };
+
+  const schema = await buildGatewaySchema();
+  const apollo = createApollo(schema, {
     logger,
     production: config.production,
     introspection: config.introspection,
@@ -203,33 +228,23 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   });
   await apollo.start();
   const keys = config.apiKeys.length ? new ApiKeyRing(config.apiKeys) : undefined;
+  const limiter = keys ? new RateLimiter(cacheStore, config.rateLimitPerMinute) : undefined;
+  const documents = new DocumentReader();
   // A request to /graphql, top to bottom; each stage either answers (and the request ends) or hands it on.
   const stages: Stage[] = [
     readBody(config.maxBodyBytes),
-    ...(keys ? [authenticate(keys), rateLimit(new RateLimiter(cacheStore, config.rateLimitPerMinute))] : []),
+    ...(keys && limiter ? [authenticate(keys), rateLimit(limiter)] : []),
     ...(answers ? [replayAnswer(answers, metrics, tracing)] : []),
     readOperations(config.maxBatch),
     persistedQueries(cacheStore),
-    checkOperations({ reader: new DocumentReader(), limits: config.limits, access: (exchange) => exchange.caller?.access }),
+    checkOperations({ reader: documents, limits: config.limits, access: (exchange) => exchange.caller?.access }),
     execute({
       apollo,
       metrics,
       ...(answers ? { answers } : {}),
       tracing,
       checked: (exchange) => registerPersistedQueries(cacheStore, exchange),
-      context: async (exchange) => {
-        const access = exchange.caller?.access ?? Access.unrestricted();
-        const reader = new RequestLoaders(esa, slb, cache, exchange.recorder);
-        const clock = new RequestClock(new Date());
-        const readFromInventory = exchange.recorder ? () => exchange.recorder?.fresh(INVENTORY_ANSWERS, Infinity) : undefined;
-        return {
-          certificates: new CertificateService(reader, esa, slb, access, inventory),
-          access,
-          clock,
-          inventory: new InventoryReader(inventory, access, clock, config.expiringDays, readFromInventory),
-          expiringDays: config.expiringDays,
-        };
-      },
+      context: async (exchange) => requestContext(exchange.caller?.access ?? Access.unrestricted(), exchange.recorder),
     }),
   ];
   const http = createHttpServer({
@@ -238,6 +253,18 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     logger,
     tracing,
     readiness: () => readiness(upstream, config.upstreamTimeoutMs, config.redisUrl ? cacheStore : undefined),
+  });
+  // Subscriptions: graphql-ws on the same /graphql, with the same keys, limits and contexts.
+  const subscriptions = attachSubscriptions(http.server, {
+    schema,
+    ...(keys ? { keys } : {}),
+    ...(limiter ? { limiter } : {}),
+    reader: documents,
+    limits: config.limits,
+    maxMessageBytes: config.maxBodyBytes,
+    context: (access) => requestContext(access),
+    formatError: errorFormatter(logger, config.production),
+    logger,
   });
   // `once` rejects on 'error' (a port in use) before 'listening'.
   await once(http.server.listen(config.port, config.host), 'listening');
@@ -252,15 +279,20 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     metrics,
     cacheStore,
     inventory,
+    events,
     sweepNow: () => schedule.runNow(),
     stop: async () => {
       // Stop accepting, let in-flight requests answer, then close what they used.
-      const { abandoned } = await http.drain(DRAIN_TIMEOUT_MS);
+      // Open websockets would hold the server open: they are closed while requests drain.
+      const draining = http.drain(DRAIN_TIMEOUT_MS);
+      await subscriptions.close();
+      const { abandoned } = await draining;
       if (abandoned > 0) logger.warn({ abandoned }, 'requests still running at shutdown were cut off');
       await apollo.stop();
       await schedule.close();
       await inventory.close();
       await bus.close();
+      await events.close();
       await store.close();
       await emulator?.stop();
       await tracing?.shutdown();

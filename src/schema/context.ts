@@ -2,6 +2,7 @@ import { type Access } from '../domain/access';
 import { type CertificateService } from '../domain/certificate-service';
 import { type RequestClock } from '../domain/request-clock';
 import { type InventoryReader } from '../inventory/inventory-service';
+import { type EventBus } from '../radar/event-bus';
 
 /** What every resolver gets: the request's service (its reads batched per request), the caller's access, the clock. */
 export interface GatewayContext {
@@ -12,4 +13,6 @@ export interface GatewayContext {
   inventory: InventoryReader;
   /** Days left under which a certificate is EXPIRING. */
   expiringDays: number;
+  /** Certificate events as every instance hears them (what `certificateEvents` subscribes to). */
+  events: Pick<EventBus, 'subscribe'>;
 }

@@ -2,7 +2,7 @@ import { ApolloServer, type ApolloServerOptions } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { type GraphQLSchema } from 'graphql';
+import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { redactPem } from '../domain/redaction';
 import { type GatewayContext } from '../schema/context';
 import { formatError } from './errors/format-error';
@@ -37,14 +37,7 @@ export function createApollo(schema: GraphQLSchema, options: ApolloOptions): Apo
     allowBatchedHttpRequests: false,
     persistedQueries: false,
     logger: jsonLogger(options.logger),
-    formatError: (formatted, error) => {
-      const answer = formatError(formatted, error, { production: options.production });
-      if (answer.extensions?.code === 'INTERNAL_SERVER_ERROR') {
-        const cause = unwrapResolverError(error) as Error;
-        options.logger.error({ path: formatted.path, error: redactPem(cause?.stack ?? String(cause)) }, 'unexpected error, masked for the caller');
-      }
-      return answer;
-    },
+    formatError: errorFormatter(options.logger, options.production),
     plugins: [
       // The schema sets no cache hints, and HTTP caching is not how certificates are kept fresh (the
       // shared cache is); Apollo's cache-control plugin would otherwise wrap every field resolver.
@@ -52,6 +45,18 @@ export function createApollo(schema: GraphQLSchema, options: ApolloOptions): Apo
       options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
+}
+
+/** formatError, with the faults it masks logged (the subscriptions' websocket formats its errors the same way). */
+export function errorFormatter(logger: Logger, production: boolean): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const answer = formatError(formatted, error, { production });
+    if (answer.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+      const cause = unwrapResolverError(error) as Error;
+      logger.error({ path: formatted.path, error: redactPem(cause?.stack ?? String(cause)) }, 'unexpected error, masked for the caller');
+    }
+    return answer;
+  };
 }
 
 type ApolloLogger = NonNullable<ApolloServerOptions<GatewayContext>['logger']>;

@@ -6,17 +6,30 @@ import { type DocumentReader } from '../limits/document-reader';
 import { limitProblems, measureDocument, type OperationLimits } from '../limits/operation-cost';
 import { headerText, type Exchange, type Stage } from './exchange';
 
+/** The `method` of an operation that came as a graphql-ws subscribe message. */
+export const WEBSOCKET = 'WEBSOCKET';
+
 /** An operation after the checks: refused with an error (and the status to answer it with), or allowed to run. */
 export type CheckedOperation =
   | { refused: GatewayError; status?: number; headers?: ReadonlyArray<readonly [string, string]> }
   | { refused?: undefined; document: DocumentNode; kind?: OperationTypeNode; name?: string };
 
+/** What an operation is checked against: how it came (an HTTP method, or the websocket), the caller's access, the limits. */
+export interface CheckOptions {
+  reader: DocumentReader;
+  limits: OperationLimits;
+  /** GET or POST; `WEBSOCKET` for a subscribe message of the graphql-ws protocol. */
+  method: string;
+  access: Access | undefined;
+}
+
 /**
  * Checks every operation of the request before graphql-js validates or runs anything, the cheapest
  * first: its fields' types, the document's tokens and nesting (document-reader.ts), then its measure
  * against the limits, in time linear in its size (operation-cost.ts); then what it is (a mutation over
- * GET is refused 405, a subscription is not served here) and whether the caller's key may do it. Each
- * operation of a batch is judged on its own: one refused operation gets its error, the rest still run.
+ * GET is refused 405, a subscription is served over the websocket only) and whether the caller's key
+ * may do it. Each operation of a batch is judged on its own: one refused operation gets its error, the
+ * rest still run.
  */
 export function checkOperations(options: { reader: DocumentReader; limits: OperationLimits; access: (exchange: Exchange) => Access | undefined }): Stage {
   return (exchange: Exchange) => {
@@ -26,7 +39,7 @@ export function checkOperations(options: { reader: DocumentReader; limits: Opera
     const access = options.access(exchange);
     operations.forEach((operation, index) => {
       if (checked[index]) return;
-      checked[index] = checkOne(operation, exchange.method, access, options);
+      checked[index] = checkOperation(operation, { ...options, method: exchange.method, access });
     });
     const names = checked.map((entry) => (entry.refused ? undefined : entry.name));
     exchange.operationName = exchange.batched ? 'batch' : (names[0] ?? 'anonymous');
@@ -38,13 +51,10 @@ export function checkOperations(options: { reader: DocumentReader; limits: Opera
   };
 }
 
-function checkOne(
-  operation: Exchange['operations'] extends Array<infer T> | undefined ? T : never,
-  method: string,
-  access: Access | undefined,
-  options: { reader: DocumentReader; limits: OperationLimits },
-): CheckedOperation {
-  const { query, operationName, variables, extensions } = operation as Record<string, unknown>;
+/** One operation, from an HTTP request or a websocket's subscribe message: refused with its error, or allowed to run. */
+export function checkOperation(operation: unknown, options: CheckOptions): CheckedOperation {
+  const { method, access } = options;
+  const { query, operationName, variables, extensions } = (operation ?? {}) as Record<string, unknown>;
   if (typeof query !== 'string' || query.trim() === '') {
     return { refused: refusal('BAD_REQUEST', 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.') };
   }
@@ -68,7 +78,11 @@ function checkOne(
   const chosen = chooseOperation(document, typeof operationName === 'string' ? operationName : undefined);
   const kind = chosen?.operation;
   const name = chosen?.name?.value;
-  if (kind === 'subscription') return { refused: refusal('GRAPHQL_VALIDATION_FAILED', 'This gateway has no subscriptions.') };
+  if (method === WEBSOCKET) {
+    if (kind !== 'subscription') return { refused: refusal('GRAPHQL_VALIDATION_FAILED', 'The websocket carries subscriptions; queries and mutations are sent over HTTP.') };
+  } else if (kind === 'subscription') {
+    return { refused: refusal('GRAPHQL_VALIDATION_FAILED', 'Subscriptions are served over a websocket on /graphql (the graphql-transport-ws protocol), not over HTTP.') };
+  }
   if (kind && kind !== 'query' && method === 'GET') {
     return { refused: refusal('METHOD_NOT_ALLOWED', `A ${kind} is sent with POST; GET carries queries only.`), headers: [['allow', 'POST']] };
   }
