@@ -7,6 +7,8 @@ import { type GatewaySettings } from './environment';
 import { printTracing, tracingErrors, tracingTarget } from './report-tracing';
 import { type InventoryResult } from './phases/inventory';
 import { inventoryErrors, inventoryTargets, printInventory } from './report-inventory';
+import { type MetricsScrapeResult } from './phases/metrics-scrape';
+import { metricsScrapeTarget, printMetricsScrape } from './report-metrics';
 import { fixed, int, mb, table } from './report-format';
 
 export interface Target {
@@ -30,6 +32,8 @@ export interface BenchResults {
   refusals: RefusalResult;
   /** CONTRACT.md section 14: the inventory at scale, on an emulator and a gateway of its own. */
   inventory: InventoryResult;
+  /** /metrics built from a 10,000-certificate inventory view, in process. */
+  metricsScrape: MetricsScrapeResult;
   memory: { peakRssBytesDuringThroughput: number; vmHwmBytesAtEnd?: number };
   /** gateway / reference, each from medians. */
   ratios: Record<string, number>;
@@ -73,6 +77,7 @@ export function targetsOf(results: BenchResults): Target[] {
     },
     refusalTarget(refusals),
     ...inventoryTargets(results.inventory),
+    metricsScrapeTarget(results.metricsScrape),
     { name: 'zero errors', goal: 'no non-200, GraphQL error or wrong body', measured: String(errors), met: errors === 0 },
   ];
 }
@@ -210,6 +215,7 @@ export function printReport(results: BenchResults, print: (line: string) => void
   );
 
   printInventory(results.inventory, print);
+  printMetricsScrape(results.metricsScrape, print);
 
   print('');
   print('Targets (reported, not enforced)');

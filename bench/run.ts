@@ -7,6 +7,7 @@ import { measureBatchSizes } from './phases/batch-sizes';
 import { measureCachedThroughput } from './phases/cached-throughput';
 import { measureColdPath } from './phases/cold-path';
 import { LARGE_ESTATE, measureInventory } from './phases/inventory';
+import { measureMetricsScrape } from './phases/metrics-scrape';
 import { measureRefusals } from './phases/refusals';
 import { measureUpstreamCalls } from './phases/upstream-calls';
 import { readMemory } from './process-sampler';
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
       },
       log,
     );
+    // In this process: /metrics text built from a generated 10,000-certificate view.
+    const metricsScrape = await measureMetricsScrape({ certificates: 10_000, samples: 20, referenceSamples: 3 }, log);
     const results: BenchResults = {
       timestamp: new Date().toISOString(),
       machine: {
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
       batchSizes,
       refusals,
       inventory,
+      metricsScrape,
       memory: {
         peakRssBytesDuringThroughput: throughput.memory.peakRssBytesDuringRuns,
         ...(endMemory ? { vmHwmBytesAtEnd: endMemory.peakRssBytes } : {}),
@@ -138,6 +142,7 @@ async function main(): Promise<void> {
         inventoryPageThroughputExecuted: inventory.reads.ratios.executedThroughput,
         inventoryPageP50Executed: inventory.reads.ratios.executedP50,
         inventoryPageP99Executed: inventory.reads.ratios.executedP99,
+        metricsScrapeOverPromClient: metricsScrape.ratio,
       },
       targets: [],
       durationS: 0,

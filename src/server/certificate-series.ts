@@ -24,8 +24,8 @@ export interface CertificateCount {
 }
 
 export interface CertificateSeries {
-  /** The per-certificate series in the Prometheus text format (UTF-8), HELP and TYPE lines included, one line a chunk. */
-  chunks: Buffer[];
+  /** The per-certificate series in the Prometheus text format (UTF-8), HELP and TYPE lines included. */
+  body: Buffer;
   counts: CertificateCount[];
 }
 
@@ -53,18 +53,29 @@ const RENEWAL_HEADER = Buffer.from(
  * One expiration and one renewal series per certificate, written as text: prom-client keeps a
  * labelled child per series and hashes its labels on every set, which at 10,000 certificates took
  * most of a second per scrape (bench/phases/metrics-scrape.ts measures both). Each entry's status
- * and encoded lines are kept until the clock moves its status, so a scrape mostly copies bytes
- * (joining 20,000 strings into one took several times longer than concatenating their buffers).
+ * and encoded lines are kept until the clock moves its status (joining 20,000 strings into one took
+ * several times longer than concatenating their buffers), and while the inventory has not changed
+ * and no status has moved, the whole answer is reused.
  * A certificate without notAfter has no expiration series; one without notBefore has no renewal.
  */
 export class CertificateSeriesWriter {
   private readonly kept = new WeakMap<InventoryEntry, Kept>();
+  /** The last answer, reused while no entry changed (see `changed`) and no status can have moved. */
+  private last?: { series: CertificateSeries; from: number; until: number };
 
   /** `expiringDays`: EXPIRING_DAYS, under which a certificate's status is EXPIRING. */
   constructor(private readonly expiringDays: number) {}
 
-  write(entries: Iterable<InventoryEntry>, now: Date): CertificateSeries {
+  /** The entries changed: the next write reads them again. Without this, every write reads them. */
+  changed(): void {
+    this.last = undefined;
+  }
+
+  /** `unchanged`: the caller hears changes (through `changed`), so the last answer may be reused. */
+  write(entries: Iterable<InventoryEntry>, now: Date, unchanged = false): CertificateSeries {
     const at = now.getTime();
+    if (unchanged && this.last && at >= this.last.from && at < this.last.until) return this.last.series;
+    let until = Infinity;
     const counts = {} as Record<CertificateKind, Record<CertificateStatus, number>>;
     for (const [, kind] of PROVIDER_KINDS) counts[kind] = Object.fromEntries(CERTIFICATE_STATUSES.map((status) => [status, 0])) as Record<CertificateStatus, number>;
     const expirations: Buffer[] = [EXPIRATION_HEADER];
@@ -75,14 +86,17 @@ export class CertificateSeriesWriter {
         kept = this.keep(entry, now, kept);
         this.kept.set(entry, kept);
       }
+      if (kept.until < until) until = kept.until;
       counts[entry.certificate.ref.kind][kept.status] += 1;
       if (kept.expiration) expirations.push(kept.expiration);
       if (kept.renewal) renewals.push(kept.renewal);
     }
-    return {
-      chunks: expirations.concat(renewals),
+    const series = {
+      body: Buffer.concat(expirations.concat(renewals)),
       counts: PROVIDER_KINDS.flatMap(([provider, kind]) => CERTIFICATE_STATUSES.map((status) => ({ provider, kind, status, count: counts[kind][status] }))),
     };
+    this.last = { series, from: at, until };
+    return series;
   }
 
   private keep(entry: InventoryEntry, now: Date, previous: Kept | undefined): Kept {
@@ -94,8 +108,8 @@ export class CertificateSeriesWriter {
 
 /** The series of `entries` at `now` as one text, nothing kept between calls. */
 export function certificateSeries(entries: Iterable<InventoryEntry>, now: Date, expiringDays: number): { text: string; counts: CertificateCount[] } {
-  const { chunks, counts } = new CertificateSeriesWriter(expiringDays).write(entries, now);
-  return { text: Buffer.concat(chunks).toString('utf8'), counts };
+  const { body, counts } = new CertificateSeriesWriter(expiringDays).write(entries, now);
+  return { text: body.toString('utf8'), counts };
 }
 
 function linesOf(entry: InventoryEntry, status: CertificateStatus): Pick<Kept, 'expiration' | 'renewal'> {

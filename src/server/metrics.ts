@@ -15,6 +15,8 @@ export const WEBHOOK_DELIVERY_OUTCOMES: readonly WebhookDeliveryOutcome[] = ['de
 export interface InventoryReadings {
   view: { entries(): Iterable<InventoryEntry> };
   status(): { lastSweepFinishedAt?: Date };
+  /** Hears every change to the entries; when given, a scrape reuses the series while nothing changed. */
+  onChange?(listener: () => void): void;
 }
 
 /** The gateway's Prometheus metrics, one registry per process (so tests may run several gateways). */
@@ -36,7 +38,7 @@ export class GatewayMetrics {
   private readonly lastSweep: Gauge;
   private readonly sweepErrors: Counter<'source'>;
   private readonly webhookDeliveries: Counter<'outcome'>;
-  private inventory?: { readings: InventoryReadings; series: CertificateSeriesWriter };
+  private inventory?: { readings: InventoryReadings; series: CertificateSeriesWriter; heard: boolean };
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -133,7 +135,9 @@ export class GatewayMetrics {
 
   /** From now on, /metrics reports the inventory's certificates, counted with EXPIRING_DAYS. */
   watchInventory(readings: InventoryReadings, expiringDays: number): void {
-    this.inventory = { readings, series: new CertificateSeriesWriter(expiringDays) };
+    const series = new CertificateSeriesWriter(expiringDays);
+    readings.onChange?.(() => series.changed());
+    this.inventory = { readings, series, heard: readings.onChange !== undefined };
   }
 
   /**
@@ -143,12 +147,12 @@ export class GatewayMetrics {
   async scrape(): Promise<Buffer> {
     if (!this.inventory) return Buffer.from(await this.registry.metrics());
     const { readings } = this.inventory;
-    const series = this.inventory.series.write(readings.view.entries(), new Date());
+    const series = this.inventory.series.write(readings.view.entries(), new Date(), this.inventory.heard);
     this.certificates.reset();
     for (const { provider, kind, status, count } of series.counts) this.certificates.set({ provider, kind, status }, count);
     this.lastSweep.set((readings.status().lastSweepFinishedAt?.getTime() ?? 0) / 1000);
     const registered = await this.registry.metrics();
-    return Buffer.concat([Buffer.from(registered.endsWith('\n') ? registered : `${registered}\n`), ...series.chunks]);
+    return Buffer.concat([Buffer.from(registered.endsWith('\n') ? registered : `${registered}\n`), series.body]);
   }
 
   /** A sweep could not read `source` (counted once per source per sweep). */

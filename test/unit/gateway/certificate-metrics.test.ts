@@ -73,8 +73,8 @@ describe('certificate series on /metrics', () => {
     const writer = new CertificateSeriesWriter(30);
     const certificate = edge('e1', { notBefore: new Date(NOW.getTime() + DAY), notAfter: new Date(NOW.getTime() + 90 * DAY) });
     const at = (days: number) => {
-      const { chunks, counts } = writer.write([certificate], new Date(NOW.getTime() + days * DAY));
-      const status = samplesNamed(parseExposition(Buffer.concat(chunks).toString()), EXPIRATION_SERIES).map((sample) => sample.labels.status);
+      const { body, counts } = writer.write([certificate], new Date(NOW.getTime() + days * DAY), true);
+      const status = samplesNamed(parseExposition(body.toString()), EXPIRATION_SERIES).map((sample) => sample.labels.status);
       return [status, counts.filter((count) => count.count > 0).map((count) => count.status)];
     };
     expect(at(0)).toEqual([['NOT_YET_VALID'], ['NOT_YET_VALID']]);
@@ -146,6 +146,21 @@ describe('GatewayMetrics.scrape', () => {
     expect(samplesNamed(parseExposition((await metrics.scrape()).toString('utf8')), EXPIRATION_SERIES)).toHaveLength(1);
     view.apply([edge('e2'), server('s1')], [edge('e1').id]);
     expect(samplesNamed(parseExposition((await metrics.scrape()).toString('utf8')), EXPIRATION_SERIES).map((sample) => sample.labels.id)).toEqual([edge('e2').id, server('s1').id]);
+  });
+
+  it('hears the inventory change when it can, and answers the new entries', async () => {
+    const view = new InventoryView();
+    const listeners: Array<() => void> = [];
+    const metrics = new GatewayMetrics();
+    metrics.watchInventory({ view, status: () => ({}), onChange: (listener) => listeners.push(listener) }, 30);
+    const ids = async () => samplesNamed(parseExposition((await metrics.scrape()).toString('utf8')), EXPIRATION_SERIES).map((sample) => sample.labels.id);
+    view.replaceAll([edge('e1')]);
+    for (const listener of listeners) listener();
+    expect(await ids()).toEqual([edge('e1').id]);
+    expect(await ids()).toEqual([edge('e1').id]);
+    view.apply([server('s1')], []);
+    for (const listener of listeners) listener();
+    expect(await ids()).toEqual([edge('e1').id, server('s1').id]);
   });
 
   it('starts every webhook delivery outcome at 0 and counts each delivery', async () => {
