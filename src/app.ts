@@ -51,6 +51,10 @@ import { readOperations } from './server/pipeline/read-operations';
 import { replayAnswer } from './server/pipeline/replay-answer';
 import { startTracing } from './telemetry/tracing';
 import { LocalEventBus, RedisEventBus, type EventBus } from './radar/event-bus';
+import { Radar } from './radar/radar';
+import { MemoryRadarMarks, RedisRadarMarks } from './radar/radar-marks';
+import { type DeliveryOutcome } from './radar/webhook-delivery';
+import { LocalWebhookDispatcher, QueuedWebhookDispatcher, type DeadLetter } from './radar/webhook-queue';
 import { type GatewayContext } from './schema/context';
 import { type AnswerRecorder } from './server/answers/answer-recorder';
 import { attachSubscriptions } from './server/subscriptions/websocket-server';
@@ -78,6 +82,8 @@ export interface RunningGateway {
 export interface GatewayOptions {
   /** Where logs go (default stdout). */
   logger?: Logger;
+  /** The expiry radar's clock (epoch ms); tests move it forward to make certificates cross thresholds. */
+  now?: () => number;
 }
 
 /** How long a shutdown waits for in-flight requests: one upstream deadline and then some. */
@@ -188,11 +194,42 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   if (answers) inventory.onChange(() => answers.forget([INVENTORY_ANSWERS]));
   await inventory.start();
   metrics.watchInventory(inventory, config.expiringDays);
+
+  // The expiry radar: events of what sweeps and mutations find, to subscribers (the bus) and webhooks (a queue).
+  const redisOptions = config.redisUrl ? { url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs } : undefined;
+  const events: EventBus = redisOptions ? new RedisEventBus(redisOptions) : new LocalEventBus();
+  const dispatchOptions = {
+    targets: config.webhooks,
+    allowPrivate: config.webhookAllowPrivate,
+    retryBaseMs: config.webhookRetryBaseMs,
+    observe: (outcome: DeliveryOutcome) => metrics.webhookDelivery(outcome),
+    dead: (letter: DeadLetter) => logger.warn({ webhook: letter }, 'a webhook delivery was given up on'),
+  };
+  const webhooks =
+    config.webhooks.length === 0
+      ? undefined
+      : config.redisUrl
+        ? new QueuedWebhookDispatcher(bullConnection(config.redisUrl, config.redisCluster), dispatchOptions)
+        : new LocalWebhookDispatcher(dispatchOptions);
+  const marks = redisOptions ? new RedisRadarMarks(redisOptions) : new MemoryRadarMarks();
+  const radar = new Radar({
+    inventory,
+    marks,
+    bus: events,
+    ...(webhooks ? { webhooks } : {}),
+    thresholds: config.expiryThresholdsDays,
+    expiringDays: config.expiringDays,
+    accountId: DEFAULT_ACCOUNT,
+    now: options.now ?? Date.now,
+    failed: (error) => logger.warn({ error: error.message }, 'certificate events could not be sent; they are found again by the next detection'),
+  });
+  const inventoryUpdates = radar.updates();
   const sweeper = new InventorySweeper(esa, slb, inventory, {
     accountId: DEFAULT_ACCOUNT,
     slbRegions: config.slbRegions,
     concurrency: config.upstreamConcurrency,
     sourceFailed: (source) => metrics.sweepFailed(source),
+    swept: (deltas) => radar.afterSweep(deltas),
   });
   const scheduleOptions = {
     intervalMs: config.inventoryRefreshSeconds * 1000,
@@ -203,14 +240,13 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   await schedule.start().catch((error: Error) => logger.warn({ error: error.message }, 'inventory sweeps could not be scheduled: the index is kept by mutations only until they can'));
 
   // One bus per instance: what is published on any instance reaches the subscribers of all.
-  const events: EventBus = config.redisUrl ? new RedisEventBus({ url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs }) : new LocalEventBus();
   /** What a request's resolvers get (and each event a subscription delivers): its own loaders and clock, for the caller's access. */
   const requestContext = (access: Access, recorder?: AnswerRecorder): GatewayContext => {
     const reader = new RequestLoaders(esa, slb, cache, recorder);
     const clock = new RequestClock(new Date());
     const readFromInventory = recorder ? () => recorder.fresh(INVENTORY_ANSWERS, Infinity) : undefined;
     return {
-      certificates: new CertificateService(reader, esa, slb, access, inventory),
+      certificates: new CertificateService(reader, esa, slb, access, inventoryUpdates),
       access,
       clock,
       inventory: new InventoryReader(inventory, access, clock, config.expiringDays, readFromInventory),
@@ -290,6 +326,8 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       if (abandoned > 0) logger.warn({ abandoned }, 'requests still running at shutdown were cut off');
       await apollo.stop();
       await schedule.close();
+      await webhooks?.close();
+      await marks.close();
       await inventory.close();
       await bus.close();
       await events.close();

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseApiKeys, type ApiKeySpec } from './server/auth/api-keys';
 import { DEFAULT_LIMITS, type OperationLimits } from './server/limits/operation-cost';
+import { parseThresholds, parseWebhooks, type WebhookTarget } from './radar/webhook-settings';
 import { parseTracingSettings, type TracingSettings } from './telemetry/tracing-settings';
 
 export interface GatewayConfig {
@@ -56,6 +57,14 @@ export interface GatewayConfig {
   expiringDays: number;
   /** SLB regions the inventory reads. */
   slbRegions: string[];
+  /** Where certificate events are delivered (Standard Webhooks). */
+  webhooks: WebhookTarget[];
+  /** Loopback, private and link-local webhook targets are refused unless this is set. */
+  webhookAllowPrivate: boolean;
+  /** The first retry's wait of a failed delivery; each next doubles, up to an hour, for at least a day. */
+  webhookRetryBaseMs: number;
+  /** Days before notAfter at which `certificate.expiring` is announced, largest first. */
+  expiryThresholdsDays: number[];
   /** OpenTelemetry traces (the OTEL_* variables); absent: tracing off. */
   tracing?: TracingSettings;
 }
@@ -162,8 +171,34 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     inventoryRefreshSeconds: integer('INVENTORY_REFRESH_SECONDS', 300, 5, 86_400),
     expiringDays: integer('EXPIRING_DAYS', 30, 1, 365),
     slbRegions: regionList(get('SLB_REGIONS') ?? 'cn-hangzhou,cn-shanghai'),
+    webhooks: readWebhooks(get('WEBHOOKS'), get('WEBHOOKS_FILE')),
+    webhookAllowPrivate: flag('WEBHOOK_ALLOW_PRIVATE', mode === 'local'),
+    webhookRetryBaseMs: integer('WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),
+    expiryThresholdsDays: thresholds(get('EXPIRY_THRESHOLDS_DAYS') ?? '30,14,7,1'),
     ...(tracing ? { tracing } : {}),
   });
+}
+
+function thresholds(text: string): number[] {
+  const parsed = parseThresholds(text);
+  if (typeof parsed === 'string') throw new ConfigError(parsed);
+  return parsed;
+}
+
+function readWebhooks(inline: string | undefined, file: string | undefined): WebhookTarget[] {
+  if (inline !== undefined && file !== undefined) throw new ConfigError('Set WEBHOOKS or WEBHOOKS_FILE, not both.');
+  let text = inline;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`WEBHOOKS_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'} (${file}).`);
+    }
+  }
+  if (text === undefined) return [];
+  const parsed = parseWebhooks(text, file !== undefined ? 'WEBHOOKS_FILE' : 'WEBHOOKS');
+  if (typeof parsed === 'string') throw new ConfigError(parsed);
+  return parsed;
 }
 
 function regionList(text: string): string[] {

@@ -22,6 +22,11 @@ export class Access {
     return new Access(new Set(scopes), sites ? new Set(sites) : undefined, regions ? new Set(regions) : undefined);
   }
 
+  /** Whether some sites or regions are out of this caller's sight. */
+  get limited(): boolean {
+    return this.sites !== undefined || this.regions !== undefined;
+  }
+
   can(scope: Scope): boolean {
     return this.scopes.has(scope);
   }

@@ -7,7 +7,7 @@ import { type InventoryEntry } from './inventory-entry';
 import { type InventoryFilter, type InventoryOrder, type PageRequest } from './inventory-query';
 
 export interface CertificatePage {
-  edges: Array<{ cursor: string; certificate: Certificate }>;
+  edges: Array<{ cursor: string; id: string; certificate: Certificate }>;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   totalCount: number;
@@ -45,14 +45,15 @@ export class InventoryReader {
         filter: checked,
         ...(order ? { order } : {}),
         page,
-        visible: (entry) => this.visible(entry),
+        // An unlimited key sees everything: no check per entry.
+        ...(this.access.limited ? { visible: (entry: InventoryEntry) => this.visible(entry) } : {}),
         now,
         expiringDays: this.expiringDays,
       });
       return { value: found, changesAt: found.validUntil };
     });
     return {
-      edges: result.edges.map((edge) => ({ cursor: edge.cursor, certificate: edge.entry.certificate })),
+      edges: result.edges.map((edge) => ({ cursor: edge.cursor, id: edge.entry.id, certificate: edge.entry.certificate })),
       hasNextPage: result.hasNextPage,
       hasPreviousPage: result.hasPreviousPage,
       totalCount: result.totalCount,

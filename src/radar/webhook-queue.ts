@@ -95,7 +95,7 @@ export class QueuedWebhookDispatcher implements WebhookDispatcher {
     const jobs = events.flatMap((event) =>
       this.options.targets.flatMap((target, index) =>
         target.events.includes(event.type)
-          ? [{ name: event.type, data: { target: index, event }, opts: { jobId: `${event.id}:${index}`, attempts: this.attempts, backoff: { type: 'custom' }, removeOnComplete: 1_000, removeOnFail: 1_000 } }]
+          ? [{ name: event.type, data: { target: index, event }, opts: { jobId: `${event.id}-${index}`, attempts: this.attempts, backoff: { type: 'custom' }, removeOnComplete: 1_000, removeOnFail: 1_000 } }]
           : [],
       ),
     );

@@ -11,7 +11,8 @@ import { type CertificateKind, type CertificateProvider, type CertificateStatus 
  * the cloud left out were read from the PEM before (domain/pem-facts.ts): reads when they are fetched,
  * mutation answers in the service.
  */
-export function toCertificateType(certificate: Certificate, ctx: Pick<GatewayContext, 'clock' | 'expiringDays'>, fromIndex = false): CertificateType {
+/** `id`: the certificate's global id when the caller has it already (the inventory does), so it is not encoded again. */
+export function toCertificateType(certificate: Certificate, ctx: Pick<GatewayContext, 'clock' | 'expiringDays'>, fromIndex = false, id?: string): CertificateType {
   const { ref, status: upstreamStatus, ...rest } = certificate;
   const { clock, expiringDays } = ctx;
   const siteId = siteOf(ref);
@@ -21,7 +22,7 @@ export function toCertificateType(certificate: Certificate, ctx: Pick<GatewayCon
   const renewal = renewalDueAt(certificate);
   return {
     ...rest,
-    id: encodeCertificateId(ref),
+    id: id ?? encodeCertificateId(ref),
     provider: ref.provider as CertificateProvider,
     kind: ref.kind as CertificateKind,
     nativeId: ref.nativeId,

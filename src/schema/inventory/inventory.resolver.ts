@@ -8,7 +8,7 @@ import { CertificateConnection, CertificateFilter, CertificateOrder, InventorySt
 
 /** A page of the inventory as a Relay connection. */
 export function toConnection(page: CertificatePage, ctx: GatewayContext): CertificateConnection {
-  const edges = page.edges.map((edge) => ({ cursor: edge.cursor, node: toCertificateType(edge.certificate, ctx, true) }));
+  const edges = page.edges.map((edge) => ({ cursor: edge.cursor, node: toCertificateType(edge.certificate, ctx, true, edge.id) }));
   return {
     edges,
     nodes: edges.map((edge) => edge.node),
