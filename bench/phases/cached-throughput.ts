@@ -85,7 +85,7 @@ export interface TracingExport {
   sink: SinkCounts;
   /** Answers the traced gateway gave, warm-ups included. */
   answered: number;
-  /** Spans the sink received per answer (with the response cache on: the request and its answer-cache lookup). */
+  /** Spans the sink received per answer (with the response cache on, one: the request, its answer replayed). */
   spansPerAnswer: number;
 }
 

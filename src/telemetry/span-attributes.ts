@@ -37,7 +37,9 @@ export const SPAN = {
   upstreamRequestId: 'upstream.request_id',
   /** How long the call waited for a slot under the product's rate limit. */
   rateLimitWaitMs: 'upstream.rate_limit.wait_ms',
-  /** answer (whole answers), memory (decoded values), or the shared store: redis, or memory without REDIS_URL. */
+  /** On a request's span: `replayed` when a kept answer was sent as it was, `miss` when one was looked for. */
+  answerCache: 'cache.answer',
+  /** memory (decoded values), or the shared store: redis, or memory without REDIS_URL. */
   cacheTier: 'cache.tier',
   /** hit, miss; for the read-through cache: memory, store, coalesced, stale, fetched, or mixed. */
   cacheOutcome: 'cache.outcome',
