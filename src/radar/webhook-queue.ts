@@ -70,7 +70,8 @@ export class QueuedWebhookDispatcher implements WebhookDispatcher {
     this.attempts = attemptsFor(options.retryBaseMs);
     this.queue = new Queue<DeliveryJob>('webhooks', { connection, prefix });
     this.queue.on('error', () => undefined);
-    const lockDuration = tuning.lockMs ?? 30_000;
+    // Short, since a live worker renews it while a delivery runs: a dead one's job is taken up again within seconds.
+    const lockDuration = tuning.lockMs ?? 5_000;
     this.worker = new Worker<DeliveryJob>('webhooks', (job) => this.attempt(job), {
       connection,
       prefix,
