@@ -137,6 +137,27 @@ describe('certificate events over graphql-ws, on two instances sharing a Redis',
     expect(await subscription.next()).toMatchObject({ threshold: 7, certificate: { id: mine.id } });
   });
 
+  it('tells a subscriber of an applied certificate once its domain validation completes and a sweep sees it issued', async () => {
+    const edge = certificateFrom(two.first, `ESA site ${DEMO.sites.example}`);
+    const subscription = subscribe<Received>(connect(two.second, FULL), print(CertificateEventsDocument));
+    await subscription.listening(two.first, edge);
+    const applied = await two.first.execute(
+      untyped('mutation Apply($input: ApplyCertificateInput!) { applyCertificate(input: $input) { applications { certificateId } } }'),
+      { input: { siteId: DEMO.sites.example, domains: ['subscribed-issued.example.com'] } },
+      bearer(FULL),
+    );
+    const id = (applied.data as { applyCertificate: { applications: Array<{ certificateId: string }> } }).applyCertificate.applications[0]?.certificateId;
+    await two.emulator.admin('POST', 'validations/complete', { siteId: DEMO.sites.example });
+
+    const began = Date.now();
+    await two.first.sweepNow();
+    await two.first.inventory.swept(began);
+    let event = await subscription.next();
+    while (event.certificate.id !== id) event = await subscription.next();
+
+    expect(event).toMatchObject({ type: 'certificate.issued', certificate: { id, status: 'ISSUED' } });
+  });
+
   it('applies the filter to every event', async () => {
     const edge = certificateFrom(two.first, `ESA site ${DEMO.sites.example}`);
     const server = certificateFrom(two.first, 'SLB cn-shanghai');
