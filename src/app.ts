@@ -204,6 +204,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     retryBaseMs: config.webhookRetryBaseMs,
     observe: (outcome: DeliveryOutcome) => metrics.webhookDelivery(outcome),
     dead: (letter: DeadLetter) => logger.warn({ webhook: letter }, 'a webhook delivery was given up on'),
+    ...(tracing ? { traced: <T>(name: string, work: () => Promise<T>) => tracing.background(name, work) } : {}),
   };
   const webhooks =
     config.webhooks.length === 0

@@ -21,6 +21,14 @@ export interface DispatchOptions {
   observe: (outcome: DeliveryOutcome) => void;
   /** Hears deliveries given up on (the dead-letter record). */
   dead: (letter: DeadLetter) => void;
+  /** Runs each delivery attempt as a trace of its own, when tracing is on. */
+  traced?: <T>(name: string, work: () => Promise<T>) => Promise<T>;
+}
+
+/** One attempt, traced when tracing is on. */
+function attemptDelivery(options: DispatchOptions, target: WebhookTarget, event: CertificateEvent): Promise<void> {
+  const work = () => deliver(target, event, { allowPrivate: options.allowPrivate });
+  return options.traced ? options.traced('webhook delivery', work) : work();
 }
 
 /** Retries go on for at least a day. */
@@ -107,7 +115,7 @@ export class QueuedWebhookDispatcher implements WebhookDispatcher {
     const target = this.options.targets[job.data.target];
     if (!target) return;
     try {
-      await deliver(target, job.data.event, { allowPrivate: this.options.allowPrivate });
+      await attemptDelivery(this.options, target, job.data.event);
       this.options.observe('delivered');
     } catch (error) {
       if (error instanceof RefusedTarget) {
@@ -147,7 +155,7 @@ export class LocalWebhookDispatcher implements WebhookDispatcher {
   private async attempt(index: number, event: CertificateEvent, attempt: number): Promise<void> {
     const target = this.options.targets[index] as WebhookTarget;
     try {
-      await deliver(target, event, { allowPrivate: this.options.allowPrivate });
+      await attemptDelivery(this.options, target, event);
       this.options.observe('delivered');
     } catch (error) {
       const refused = error instanceof RefusedTarget;

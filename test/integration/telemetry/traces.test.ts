@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -7,7 +10,7 @@ import { parseConfig, type GatewayConfig } from '../../../src/config';
 import { encodeCertificateId } from '../../../src/domain/global-id';
 import { DEMO } from '../../../src/emulator/state/demo';
 import { createLogger } from '../../../src/server/logger';
-import { CertificateDocument, NodesWithPemDocument } from '../../generated/graphql';
+import { CertificateDocument, NodesWithPemDocument, RenameCertificateDocument } from '../../generated/graphql';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { OtlpReceiver, type ReceivedSpan } from '../../helpers/otlp-receiver';
@@ -230,6 +233,37 @@ describe('traces of background work', () => {
 });
 
 describe('traces over OTLP/protobuf', () => {
+  it('traces each webhook delivery attempt on its own', async () => {
+    const emulator = await startTestEmulator();
+    const receiver = await new OtlpReceiver().start();
+    const hooks = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.statusCode = 204;
+        response.end();
+      });
+    });
+    await once(hooks.listen(0, '127.0.0.1'), 'listening');
+    const url = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks`;
+    const secret = `whsec_${Buffer.from('trace-webhook-secret-0123456789').toString('base64')}`;
+    const gateway = await startTestGateway(emulator, { ...tracingTo(receiver), webhooks: [{ url, secret, events: ['certificate.changed'] }], webhookAllowPrivate: true });
+    try {
+      const serverCertificate = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-shanghai', nativeId: '1231579085529123_18b5e2c1a42_1714763410_709981432' });
+      const renamed = await gateway.execute(RenameCertificateDocument, { id: serverCertificate, name: 'traced-rename' });
+      expect(renamed.errors).toBeUndefined();
+
+      await receiver.waitFor((spans) => spans.some((span) => span.name === 'webhook delivery'), 15_000);
+      const delivery = only(receiver.spans, 'webhook delivery');
+      expect(delivery.parentSpanId).toBe('');
+      expect(JSON.stringify(delivery)).not.toContain(secret);
+    } finally {
+      await gateway.stop();
+      hooks.close();
+      await receiver.stop();
+      await emulator.stop();
+    }
+  });
+
   it('sends well-formed ExportTraceServiceRequests by default, named certificate-gateway', async () => {
     const emulator = await startTestEmulator();
     const receiver = await new OtlpReceiver().start();
