@@ -29,13 +29,15 @@ export class CertificateResolver {
   /** The inventory holds no PEM: a certificate read from it fetches its PEM only when asked (through the loaders and the cache). */
   @FieldResolver(() => String, { nullable: true, description: 'The certificate chain, PEM (never a private key).' })
   async certificatePem(@Root() certificate: CertificateType, @Ctx() ctx: GatewayContext): Promise<string | undefined> {
-    if (!certificate.fromIndex) return certificate.certificatePem;
+    // SLB never answers a certificate's PEM (DescribeServerCertificates lists what it has): nothing to fetch.
+    if (!certificate.fromIndex || certificate.provider === 'SLB') return certificate.certificatePem;
     return (await ctx.certificates.certificate(certificate.id)).certificatePem;
   }
 
   @FieldResolver(() => [DomainValidation])
   async domainValidations(@Root() certificate: CertificateType, @Ctx() ctx: GatewayContext): Promise<DomainValidation[]> {
-    if (!certificate.fromIndex) return certificate.domainValidations;
+    // Only ESA's free (applied) certificates have domain validation records.
+    if (!certificate.fromIndex || certificate.kind !== 'EDGE' || certificate.type !== 'free') return certificate.domainValidations;
     return (await ctx.certificates.certificate(certificate.id)).domainValidations;
   }
 }

@@ -104,10 +104,10 @@ describe('certificates and answers kept in memory, over a shared Redis', () => {
     // ...until the subscription drops: then nothing kept in memory is trusted any more.
     const subscribers = async (): Promise<string[]> => ((await redis.client.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string).match(/\bid=\d+/g) ?? [];
     const killed = await subscribers();
-    // Each instance subscribes twice: to cache invalidations and to the inventory's changes.
-    expect(killed).toHaveLength(4);
+    // Each instance subscribes three times: to cache invalidations, to the inventory's changes and to certificate events.
+    expect(killed).toHaveLength(6);
     await redis.client.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
-    await until(async () => (await subscribers()).filter((id) => !killed.includes(id)).length === 4 && (await live(second)), 'both have subscribed again');
+    await until(async () => (await subscribers()).filter((id) => !killed.includes(id)).length === 6 && (await live(second)), 'both have subscribed again');
     expect((await second.execute(CertificateDocument, { id: serverId }, bearer(ALL_SITES))).data?.certificate?.name).toBe('renamed-at-the-cloud');
 
     const before = await answers(second);

@@ -1,3 +1,4 @@
+import { encodeCertificateId } from '../../../src/domain/global-id';
 import { DEMO } from '../../../src/emulator/state/demo';
 import {
   CertificateDocument,
@@ -43,7 +44,9 @@ describe('a cloud that fails', () => {
     const gateway = await gatewayWith();
     await emulator.admin('POST', 'faults', { product: 'SLB', action: 'DescribeServerCertificates', status: 400, code: 'Throttling.User' });
 
-    const answer = await gateway.execute(ServerCertificatesDocument, { regionId: 'cn-hangzhou' });
+    // A certificate's own read goes to the cloud (the region's list is the inventory's).
+    const id = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' });
+    const answer = await gateway.execute(CertificateDocument, { id });
 
     expect(onlyError(answer).extensions).toEqual({
       code: 'Throttling.User',
