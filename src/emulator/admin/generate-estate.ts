@@ -10,6 +10,9 @@ import { siteRecord } from './site-record';
 
 const HOUR_MS = 3_600_000;
 
+/** The time part of generated SLB ids: a fixed moment (2023-11-14), not the clock. */
+const ID_EPOCH_MS = 1_700_000_000_000;
+
 /** A generated estate, built whole before any of it joins the account. */
 export interface Estate {
   sites: SiteRecord[];
@@ -74,8 +77,9 @@ export async function generateEstate(account: Account, options: EstateOptions, e
   for (let k = 1; k <= options.serverCertificates; k += 1) {
     const commonName = `lb${k}.seed${options.seed}.example`;
     const certificate = issuer.issue({ serialHex: serialHex(), commonName, dnsNames: [commonName], ...leafDates() });
-    // The shape of SLB's ids (`<uid>_<hex ms>_<10 digits>_<9 digits>`), from the PRNG instead of the clock.
-    const id = `${account.uid}_${(nowMs - k).toString(16)}_${digits(random, 10)}_${digits(random, 9)}`;
+    // The shape of SLB's ids (`<uid>_<hex ms>_<10 digits>_<9 digits>`), from the seed and the PRNG
+    // instead of the clock, so the same seed makes the same ids whenever it runs.
+    const id = `${account.uid}_${(ID_EPOCH_MS + options.seed * 1_000_000 - k).toString(16)}_${digits(random, 10)}_${digits(random, 9)}`;
     const regionId = options.regions[(k - 1) % options.regions.length] ?? 'cn-hangzhou';
     serverCertificates.push({ id, regionId, name: commonName, resourceGroupId: DEFAULT_RESOURCE_GROUP_ID, certificate, createdAt: nowMs });
   }
