@@ -195,6 +195,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   await inventory.start();
   metrics.watchInventory(inventory, config.expiringDays);
 
+  const bullClusters = new Set<Cluster>();
   // The expiry radar: events of what sweeps and mutations find, to subscribers (the bus) and webhooks (a queue).
   const redisOptions = config.redisUrl ? { url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs } : undefined;
   const events: EventBus = redisOptions ? new RedisEventBus(redisOptions) : new LocalEventBus();
@@ -210,7 +211,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     config.webhooks.length === 0
       ? undefined
       : config.redisUrl
-        ? new QueuedWebhookDispatcher(bullConnection(config.redisUrl, config.redisCluster), dispatchOptions)
+        ? new QueuedWebhookDispatcher(bullConnection(config.redisUrl, config.redisCluster, bullClusters), dispatchOptions)
         : new LocalWebhookDispatcher(dispatchOptions);
   const marks = redisOptions ? new RedisRadarMarks(redisOptions) : new MemoryRadarMarks();
   const radar = new Radar({
@@ -237,7 +238,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     sweep: () => (tracing ? tracing.background('inventory sweep', () => sweeper.sweep()) : sweeper.sweep()),
     failed: (error: Error) => logger.warn({ error: error.message }, 'inventory sweep failed'),
   };
-  const schedule = config.redisUrl ? new BullSweepSchedule(bullConnection(config.redisUrl, config.redisCluster), scheduleOptions) : new LocalSweepSchedule(scheduleOptions);
+  const schedule = config.redisUrl ? new BullSweepSchedule(bullConnection(config.redisUrl, config.redisCluster, bullClusters), scheduleOptions) : new LocalSweepSchedule(scheduleOptions);
   await schedule.start().catch((error: Error) => logger.warn({ error: error.message }, 'inventory sweeps could not be scheduled: the index is kept by mutations only until they can'));
 
   // One bus per instance: what is published on any instance reaches the subscribers of all.
@@ -328,6 +329,10 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       await apollo.stop();
       await schedule.close();
       await webhooks?.close();
+      for (const client of bullClusters) {
+        bullClusters.delete(client);
+        client.disconnect();
+      }
       await marks.close();
       await inventory.close();
       await bus.close();
@@ -345,10 +350,18 @@ const DEFAULT_ACCOUNT = 'default';
 /** What answers made from the inventory depend on: dropped from the answer cache when it changes. */
 const INVENTORY_ANSWERS = 'cg:v1:{inv}:entries';
 
-/** BullMQ's own connection settings for the shared Redis (it keeps its connections, with the retries it needs). */
-function bullConnection(url: string, cluster: boolean): ConnectionOptions {
+/**
+ * BullMQ's own connection settings for the shared Redis (it keeps its connections, with the retries it
+ * needs). On a cluster it takes a client, which it does not close: `opened` keeps it for the shutdown.
+ */
+function bullConnection(url: string, cluster: boolean, opened: Set<Cluster>): ConnectionOptions {
   const parsed = new URL(url);
-  if (cluster) return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], { redisOptions: { maxRetriesPerRequest: null } }) as unknown as ConnectionOptions;
+  if (cluster) {
+    const client = new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], { redisOptions: { maxRetriesPerRequest: null } });
+    client.on('error', () => undefined);
+    opened.add(client);
+    return client as unknown as ConnectionOptions;
+  }
   return {
     host: parsed.hostname,
     port: Number(parsed.port || 6379),

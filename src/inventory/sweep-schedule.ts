@@ -61,6 +61,8 @@ export class BullSweepSchedule implements SweepSchedule {
   /** A sweep still running is left to its lock (another instance takes it up); a Redis that is gone does not hold the shutdown. */
   async close(): Promise<void> {
     await within(CLOSE_MS, Promise.all([this.worker.close(true), this.queue.close()]));
+    // Whatever did not close in time (Redis unreachable) is cut, so no reconnecting connection outlives the gateway.
+    await within(CLOSE_MS, Promise.all([this.worker.disconnect(), this.queue.disconnect()]));
   }
 }
 

@@ -51,6 +51,6 @@ export class RedisRadarMarks implements RadarMarks {
   }
 
   async close(): Promise<void> {
-    await this.client.quit().catch(() => this.client.disconnect());
+    this.client.disconnect();
   }
 }

@@ -129,6 +129,8 @@ export class QueuedWebhookDispatcher implements WebhookDispatcher {
   /** A delivery under way is left to its lock (retried by whichever worker takes it up); a Redis that is gone does not hold the shutdown. */
   async close(): Promise<void> {
     await within(2_000, Promise.all([this.worker.close(true), this.queue.close()]));
+    // Whatever did not close in time (Redis unreachable) is cut, so no reconnecting connection outlives the gateway.
+    await within(2_000, Promise.all([this.worker.disconnect(), this.queue.disconnect()]));
   }
 }
 
