@@ -5,7 +5,6 @@ import {
   ApplyCertificateDocument,
   ApplyCertificateIdsDocument,
   CertificateDocument,
-  NodesWithPemDocument,
   RenameCertificateDocument,
   ServerCertificatesDocument,
 } from '../../generated/graphql';
@@ -51,12 +50,12 @@ describe('upstream faults', () => {
       const gateway = await gatewayWith();
       await fault({ product: 'SLB', action: 'DescribeServerCertificates', status: 503, code: 'ServiceUnavailable', count: 2 });
 
-      // The region's list is the inventory's; asking for the PEM (which SLB does not give) reads the certificate from the cloud.
+      // The region's list is the inventory's; certificate(id:) reads the certificate from the cloud.
       const id = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: REGION, nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' });
-      const answer = await gateway.execute(NodesWithPemDocument, { ids: [id] });
+      const answer = await gateway.execute(CertificateDocument, { id });
 
       expect(answer.errors).toBeUndefined();
-      expect(answer.data?.nodes[0]).toMatchObject({ id, kind: 'SERVER', commonName: expect.any(String) });
+      expect(answer.data?.certificate).toMatchObject({ id, kind: 'SERVER', commonName: expect.any(String) });
       expect(await calls('SLB.DescribeServerCertificates')).toBe(3);
     });
 
