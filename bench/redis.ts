@@ -41,7 +41,9 @@ export async function startBenchRedis(cpu: string | undefined): Promise<BenchRed
   const client = await connectWhenUp(url);
   // The keys, and the copies gateways keep in memory: an invalidation of every key drops those.
   const clearGatewayKeys = async () => {
-    const keys = await client.keys('cg:v1:*');
+    // The cache and the kept answers, not the inventory (its index and change numbers): a cold read
+    // means a cold cache, on a gateway whose inventory has been swept.
+    const keys = (await client.keys('cg:v1:*')).filter((key) => !key.startsWith('cg:v1:{inv}') && !key.startsWith('cg:v1:{radar}'));
     if (keys.length) await client.del(...keys);
     await client.publish(CacheKeys.invalidations, ALL_KEYS);
     return keys.length;
