@@ -97,7 +97,8 @@ export async function measureInventory(env: BenchEnvironment, settings: Inventor
   const began = performance.now();
   await env.gateway.stop();
   await env.redis.clearGatewayKeys();
-  const queueKeys = await env.redis.client.keys('{cg:v1:bull}*');
+  // The inventory's index, its marks and its queues too: the phase's gateway starts from nothing and sweeps.
+  const queueKeys = [...(await env.redis.client.keys('{cg:v1:bull}*')), ...(await env.redis.client.keys('cg:v1:{inv}*')), ...(await env.redis.client.keys('cg:v1:{radar}*'))];
   if (queueKeys.length) await env.redis.client.del(...queueKeys);
 
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', log: () => undefined, validation: { mode: 'manual' } });
