@@ -114,7 +114,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
   const production = get('NODE_ENV') === 'production';
 
-  const apiKeys = readApiKeys(get('API_KEYS'), get('API_KEYS_FILE'));
+  const apiKeys = readJsonSetting('API_KEYS', get('API_KEYS'), get('API_KEYS_FILE'), parseApiKeys);
   const authDisabled = flag('AUTH_DISABLED', false);
   // Both at once is a leftover (docker-compose starts with AUTH_DISABLED=true): running open while
   // keys are configured would let every caller in unnoticed, so neither is guessed.
@@ -171,7 +171,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     inventoryRefreshSeconds: integer('INVENTORY_REFRESH_SECONDS', 300, 5, 86_400),
     expiringDays: integer('EXPIRING_DAYS', 30, 1, 365),
     slbRegions: regionList(get('SLB_REGIONS') ?? 'cn-hangzhou,cn-shanghai'),
-    webhooks: readWebhooks(get('WEBHOOKS'), get('WEBHOOKS_FILE')),
+    webhooks: readJsonSetting('WEBHOOKS', get('WEBHOOKS'), get('WEBHOOKS_FILE'), parseWebhooks),
     webhookAllowPrivate: flag('WEBHOOK_ALLOW_PRIVATE', mode === 'local'),
     webhookRetryBaseMs: integer('WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),
     expiryThresholdsDays: thresholds(get('EXPIRY_THRESHOLDS_DAYS') ?? '30,14,7,1'),
@@ -185,22 +185,6 @@ function thresholds(text: string): number[] {
   return parsed;
 }
 
-function readWebhooks(inline: string | undefined, file: string | undefined): WebhookTarget[] {
-  if (inline !== undefined && file !== undefined) throw new ConfigError('Set WEBHOOKS or WEBHOOKS_FILE, not both.');
-  let text = inline;
-  if (file !== undefined) {
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new ConfigError(`WEBHOOKS_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'} (${file}).`);
-    }
-  }
-  if (text === undefined) return [];
-  const parsed = parseWebhooks(text, file !== undefined ? 'WEBHOOKS_FILE' : 'WEBHOOKS');
-  if (typeof parsed === 'string') throw new ConfigError(parsed);
-  return parsed;
-}
-
 function regionList(text: string): string[] {
   const regions = text.split(',').map((region) => region.trim()).filter(Boolean);
   if (regions.length === 0 || !regions.every((region) => /^[a-z]{2,}(-[a-z0-9]+){1,4}$/.test(region))) {
@@ -209,18 +193,22 @@ function regionList(text: string): string[] {
   return [...new Set(regions)];
 }
 
-function readApiKeys(inline: string | undefined, file: string | undefined): ApiKeySpec[] {
-  if (inline !== undefined && file !== undefined) throw new ConfigError('Set API_KEYS or API_KEYS_FILE, not both.');
+/**
+ * A JSON list given inline (`NAME`) or in a file (`NAME_FILE`), never both, parsed by `parse` (which
+ * answers the one line that says what is wrong); empty when neither is set.
+ */
+function readJsonSetting<T>(name: string, inline: string | undefined, file: string | undefined, parse: (text: string, source: string) => T[] | string): T[] {
+  if (inline !== undefined && file !== undefined) throw new ConfigError(`Set ${name} or ${name}_FILE, not both.`);
   let text = inline;
   if (file !== undefined) {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new ConfigError(`API_KEYS_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'} (${file}).`);
+      throw new ConfigError(`${name}_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'} (${file}).`);
     }
   }
   if (text === undefined) return [];
-  const parsed = parseApiKeys(text, file !== undefined ? 'API_KEYS_FILE' : 'API_KEYS');
+  const parsed = parse(text, file !== undefined ? `${name}_FILE` : name);
   if (typeof parsed === 'string') throw new ConfigError(parsed);
   return parsed;
 }
