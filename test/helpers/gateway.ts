@@ -115,3 +115,22 @@ export function gatewaysPerTest(): GatewaysPerTest {
   });
   return current;
 }
+
+export interface GatewayForFile {
+  readonly emulator: TestEmulator;
+  readonly gateway: TestGateway;
+}
+
+/** One emulator and one gateway on it for the whole test file, started before its tests and stopped after. Call inside a `describe`. */
+export function gatewayForFile(overrides: Partial<GatewayConfig> = {}): GatewayForFile {
+  const current = {} as { -readonly [K in keyof GatewayForFile]: GatewayForFile[K] };
+  beforeAll(async () => {
+    current.emulator = await startTestEmulator();
+    current.gateway = await startTestGateway(current.emulator, overrides);
+  });
+  afterAll(async () => {
+    await current.gateway?.stop();
+    await current.emulator?.stop();
+  });
+  return current;
+}

@@ -1,24 +1,13 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { untyped } from '../../helpers/callers';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { gatewayForFile } from '../../helpers/gateway';
 
 describe('the gateway as an Apollo Federation 2 subgraph', () => {
-  let emulator: TestEmulator;
-  let gateway: TestGateway;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    gateway = await startTestGateway(emulator);
-  });
-  afterAll(async () => {
-    await gateway.stop();
-    await emulator.stop();
-  });
+  const env = gatewayForFile();
 
   it('composes into a supergraph beside another subgraph that extends Certificate and Site', async () => {
-    const sdl = ((await gateway.execute(untyped('{ _service { sdl } }'))).data as { _service: { sdl: string } })._service.sdl;
+    const sdl = ((await env.gateway.execute(untyped('{ _service { sdl } }'))).data as { _service: { sdl: string } })._service.sdl;
     const owners = `
       extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
       type Certificate @key(fields: "id") { id: ID! owner: String }
@@ -26,7 +15,7 @@ describe('the gateway as an Apollo Federation 2 subgraph', () => {
       type Query { owners: [String!]! }`;
 
     const composed = composeServices([
-      { name: 'certificates', typeDefs: parse(sdl), url: gateway.graphqlUrl },
+      { name: 'certificates', typeDefs: parse(sdl), url: env.gateway.graphqlUrl },
       { name: 'owners', typeDefs: parse(owners), url: 'http://127.0.0.1:1/graphql' },
     ]);
 
@@ -36,12 +25,12 @@ describe('the gateway as an Apollo Federation 2 subgraph', () => {
   });
 
   it('resolves Certificate and Site entities by id, as node(id:) does', async () => {
-    const listed = (await gateway.execute(untyped('{ certificates(first: 1, filter: { providers: [SLB] }) { nodes { id name } } }'))).data as {
+    const listed = (await env.gateway.execute(untyped('{ certificates(first: 1, filter: { providers: [SLB] }) { nodes { id name } } }'))).data as {
       certificates: { nodes: Array<{ id: string; name: string }> };
     };
     const certificate = listed.certificates.nodes[0] as { id: string; name: string };
 
-    const answer = await gateway.execute(
+    const answer = await env.gateway.execute(
       untyped('query Entities($representations: [_Any!]!) { _entities(representations: $representations) { __typename ... on Certificate { id certificateName: name provider } ... on Site { id name } } }'),
       { representations: [{ __typename: 'Certificate', id: certificate.id }, { __typename: 'Site', id: '1234567890123' }] },
     );
@@ -56,7 +45,7 @@ describe('the gateway as an Apollo Federation 2 subgraph', () => {
   });
 
   it('answers node(id:) with the right type for a certificate and a site', async () => {
-    const answer = await gateway.execute(untyped('{ site: node(id: "1234567890123") { __typename id } missing: node(id: "crt_nope") { id } }'));
+    const answer = await env.gateway.execute(untyped('{ site: node(id: "1234567890123") { __typename id } missing: node(id: "crt_nope") { id } }'));
 
     expect(answer.data).toEqual({ site: { __typename: 'Site', id: '1234567890123' }, missing: null });
     expect(answer.errors?.[0]?.extensions?.code).toBe('InvalidParameter');
