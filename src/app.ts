@@ -227,7 +227,6 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   });
   const inventoryUpdates = radar.updates();
   const sweeper = new InventorySweeper(esa, slb, inventory, {
-    accountId: DEFAULT_ACCOUNT,
     slbRegions: config.slbRegions,
     concurrency: config.upstreamConcurrency,
     sourceFailed: (source) => metrics.sweepFailed(source),

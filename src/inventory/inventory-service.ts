@@ -81,7 +81,7 @@ export class InventoryReader {
       certificates = await read();
     } catch (error) {
       // A list the index has held before is served as it was (its source reports the trouble); one it never held cannot be.
-      if (this.inventory.status().sources.some((known) => known.name === source && known.lastSuccessAt)) return;
+      if (this.inventory.source(source)?.lastSuccessAt !== undefined) return;
       throw error;
     }
     await this.inventory.refresh(source, certificates, since);

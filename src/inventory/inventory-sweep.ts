@@ -1,7 +1,7 @@
 import { type Certificate } from '../domain/certificate';
 import { GatewayError } from '../domain/errors/gateway-error';
 import { type EsaProvider, type SlbProvider } from '../domain/ports';
-import { entryOf, sameEntry, type InventoryEntry } from './inventory-entry';
+import { type InventoryEntry } from './inventory-entry';
 import { type Inventory } from './inventory';
 import { type SourceStatus } from './inventory-store';
 
@@ -14,7 +14,6 @@ export interface SourceDelta {
 }
 
 export interface SweepOptions {
-  accountId: string;
   /** SLB regions to read. */
   slbRegions: readonly string[];
   /** Sources read at once (each is one or more list calls, which wait their turn under the rate limit). */
@@ -84,9 +83,8 @@ export class InventorySweeper {
         report.sources += 1;
         try {
           const certificates = await source.read();
-          const firstRead = !this.inventory.status().sources.some((known) => known.name === source.name && known.lastSuccessAt);
-          const held = this.inventory.entriesOf(source.name);
-          const { upserts, removals } = this.difference(source.name, certificates);
+          const firstRead = this.inventory.source(source.name)?.lastSuccessAt === undefined;
+          const { upserts, removals, before: held } = this.inventory.difference(source.name, certificates);
           report.upserts += upserts.length;
           report.removals += removals.length;
           if (upserts.length || removals.length) {
@@ -109,22 +107,10 @@ export class InventorySweeper {
     return report;
   }
 
-  private difference(source: string, certificates: readonly Certificate[]): { upserts: InventoryEntry[]; removals: string[] } {
-    const held = this.inventory.entriesOf(source);
-    const upserts: InventoryEntry[] = [];
-    for (const certificate of certificates) {
-      const entry = entryOf(certificate, source, this.options.accountId);
-      const before = held.get(entry.id);
-      held.delete(entry.id);
-      if (!before || !sameEntry(before, entry)) upserts.push(entry);
-    }
-    return { upserts, removals: [...held.keys()] };
-  }
-
   /** The source keeps its entries and its last success; only its error is new. */
   private async recordFailure(name: string, error: unknown): Promise<void> {
     this.options.sourceFailed?.(name);
-    const previous = this.inventory.status().sources.find((source) => source.name === name);
+    const previous = this.inventory.source(name);
     const message = error instanceof GatewayError ? `${error.code}: ${error.message}` : 'The source could not be read.';
     const status: SourceStatus = { name, certificates: previous?.certificates ?? this.inventory.entriesOf(name).size, error: message, ...(previous?.lastSuccessAt ? { lastSuccessAt: previous.lastSuccessAt } : {}) };
     await this.inventory.write({ upserts: [], removals: [], sources: [status] }).catch(() => undefined);

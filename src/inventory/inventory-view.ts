@@ -52,6 +52,8 @@ export class InventoryView {
     NAME: new SortedIndex((item) => item.name),
     CREATED_AT: new SortedIndex((item) => item.created),
   };
+  /** The entries of each source (an ESA site, an SLB region), so a source's list is read without a scan. */
+  private readonly bySource = new Map<string, Map<string, Indexed>>();
   /** Entries whose notBefore was still ahead when they arrived: the only ones that can turn valid. */
   private readonly notYetValid = new Set<Indexed>();
 
@@ -63,6 +65,11 @@ export class InventoryView {
     return this.byId.get(id)?.entry;
   }
 
+  /** The entries one source holds now, by id (a copy the caller may change). */
+  entriesOf(source: string): Map<string, InventoryEntry> {
+    return new Map([...(this.bySource.get(source) ?? [])].map(([id, item]) => [id, item.entry]));
+  }
+
   entries(): IterableIterator<InventoryEntry> {
     const values = this.byId.values();
     return (function* () {
@@ -72,10 +79,12 @@ export class InventoryView {
 
   replaceAll(entries: readonly InventoryEntry[]): void {
     this.byId.clear();
+    this.bySource.clear();
     this.notYetValid.clear();
     const items = entries.map(indexed);
     for (const item of items) {
       this.byId.set(item.id, item);
+      this.sourceOf(item).set(item.id, item);
       if (item.notBefore > Date.now()) this.notYetValid.add(item);
     }
     for (const index of Object.values(this.indexes)) index.reset(items);
@@ -87,6 +96,7 @@ export class InventoryView {
       this.drop(entry.id);
       const item = indexed(entry);
       this.byId.set(item.id, item);
+      this.sourceOf(item).set(item.id, item);
       if (item.notBefore > Date.now()) this.notYetValid.add(item);
       for (const index of Object.values(this.indexes)) index.insert(item);
     }
@@ -96,8 +106,17 @@ export class InventoryView {
     const item = this.byId.get(id);
     if (!item) return;
     this.byId.delete(id);
+    const source = this.bySource.get(item.entry.source);
+    source?.delete(id);
+    if (source?.size === 0) this.bySource.delete(item.entry.source);
     this.notYetValid.delete(item);
     for (const index of Object.values(this.indexes)) index.remove(item);
+  }
+
+  private sourceOf(item: Indexed): Map<string, Indexed> {
+    let held = this.bySource.get(item.entry.source);
+    if (!held) this.bySource.set(item.entry.source, (held = new Map()));
+    return held;
   }
 
   query(options: QueryOptions): InventoryPage {

@@ -4,7 +4,7 @@ import { encodeCertificateId } from '../domain/global-id';
 import { entryOf, sameEntry, sourceOf, type InventoryEntry } from './inventory-entry';
 import { type InventoryChange, type InventoryStore, type SourceStatus } from './inventory-store';
 import { InventoryView } from './inventory-view';
-import { within } from './sweep-schedule';
+import { within } from './within';
 
 export interface InventoryStatus {
   complete: boolean;
@@ -78,14 +78,7 @@ export class Inventory implements InventoryUpdates {
    * the source's status refreshed (and settled, when the read began after it was unsettled).
    */
   async refresh(source: string, certificates: readonly Certificate[], readSince: Date): Promise<void> {
-    const held = this.entriesOf(source);
-    const upserts: InventoryEntry[] = [];
-    for (const certificate of certificates) {
-      const entry = entryOf(certificate, source, this.accountId);
-      const before = held.get(entry.id);
-      held.delete(entry.id);
-      if (!before || !sameEntry(before, entry)) upserts.push(entry);
-    }
+    const { upserts, removals } = this.difference(source, certificates);
     const previous = this.sources.get(source);
     const stillUnsettled = previous?.unsettledSince !== undefined && Date.parse(previous.unsettledSince) > readSince.getTime();
     const status: SourceStatus = {
@@ -94,8 +87,25 @@ export class Inventory implements InventoryUpdates {
       lastSuccessAt: new Date().toISOString(),
       ...(stillUnsettled && previous?.unsettledSince ? { unsettledSince: previous.unsettledSince } : {}),
     };
-    await this.store.write({ upserts, removals: [...held.keys()], sources: [status] });
+    await this.store.write({ upserts, removals, sources: [status] });
     await this.caughtUp();
+  }
+
+  /**
+   * What writing a source's list as just read changes in the index: the entries new or changed
+   * (`before`: what the index held of each), and the ids the list no longer has.
+   */
+  difference(source: string, certificates: readonly Certificate[]): { upserts: InventoryEntry[]; removals: string[]; before: Map<string, InventoryEntry> } {
+    const before = this.entriesOf(source);
+    const gone = new Map(before);
+    const upserts: InventoryEntry[] = [];
+    for (const certificate of certificates) {
+      const entry = entryOf(certificate, source, this.accountId);
+      const held = gone.get(entry.id);
+      gone.delete(entry.id);
+      if (!held || !sameEntry(held, entry)) upserts.push(entry);
+    }
+    return { upserts, removals: [...gone.keys()], before };
   }
 
   write(change: Omit<InventoryChange, 'version'>): Promise<number> {
@@ -104,9 +114,12 @@ export class Inventory implements InventoryUpdates {
 
   /** The entries a source holds now, by id. */
   entriesOf(source: string): Map<string, InventoryEntry> {
-    const held = new Map<string, InventoryEntry>();
-    for (const entry of this.view.entries()) if (entry.source === source) held.set(entry.id, entry);
-    return held;
+    return this.view.entriesOf(source);
+  }
+
+  /** How one source fared when last read; undefined when it never was. */
+  source(name: string): SourceStatus | undefined {
+    return this.sources.get(name);
   }
 
   sourceNames(): string[] {

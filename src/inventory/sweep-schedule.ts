@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { type SweepReport } from './inventory-sweep';
+import { within } from './within';
 
 export interface SweepSchedule {
   /** Starts sweeping: the first at once, then every interval. */
@@ -18,12 +19,6 @@ export interface ScheduleOptions {
 const QUEUE = 'inventory-sweep';
 const CLOSE_MS = 2_000;
 
-/** Waits for `work` at most `ms`. */
-export async function within(ms: number, work: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
 
 /**
  * Sweeps on a BullMQ job scheduler in the shared Redis: every instance runs a worker and upserts the

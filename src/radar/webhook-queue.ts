@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { type CertificateEvent } from './certificate-event';
 import { deliver, RefusedTarget, type DeliveryOutcome } from './webhook-delivery';
-import { within } from '../inventory/sweep-schedule';
+import { within } from '../inventory/within';
 import { type WebhookTarget } from './webhook-settings';
 
 export interface DeadLetter {

@@ -28,7 +28,7 @@ async function sweeperWith(options: { sitesFail?: boolean }) {
   const inventory = new Inventory(new MemoryInventoryStore(), 'default');
   await inventory.start();
   const failed: string[] = [];
-  const sweeper = new InventorySweeper(esa, slb, inventory, { accountId: 'default', slbRegions: ['cn-hangzhou', 'cn-shanghai'], concurrency: 2, sourceFailed: (source) => failed.push(source) });
+  const sweeper = new InventorySweeper(esa, slb, inventory, { slbRegions: ['cn-hangzhou', 'cn-shanghai'], concurrency: 2, sourceFailed: (source) => failed.push(source) });
   return { sweeper, failed, inventory };
 }
 
