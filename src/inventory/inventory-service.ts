@@ -1,7 +1,7 @@
 import { type Access } from '../domain/access';
 import { type Certificate } from '../domain/certificate';
 import { type RequestClock } from '../domain/request-clock';
-import { checkSiteId } from '../domain/validation/identifiers';
+import { checkFilter } from './filter-checks';
 import { type Inventory, type InventoryStatus } from './inventory';
 import { type InventoryEntry } from './inventory-entry';
 import { type InventoryFilter, type InventoryOrder, type PageRequest } from './inventory-query';
@@ -37,8 +37,8 @@ export class InventoryReader {
   }
 
   async certificates(page: PageRequest, filter: InventoryFilter = {}, order?: InventoryOrder): Promise<CertificatePage> {
+    const checked = checkFilter(filter);
     await this.caughtUp();
-    const checked = filter.siteIds ? { ...filter, siteIds: filter.siteIds.map((id) => checkSiteId(id)) } : filter;
     this.readFrom?.();
     const result = this.clock.read((now) => {
       const found = this.inventory.view.query({

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { checkFilter } from '../../inventory/filter-checks';
 import { type CertificateEvent } from '../../radar/certificate-event';
 import { toCertificateType } from '../certificate/certificate.mapper';
 import { type GatewayContext } from '../context';
@@ -15,7 +16,7 @@ export class CertificateEventResolver {
   @Subscription(() => CertificateEventType, {
     description: "Certificate events from every instance, of the certificates the caller's key may see that match the filter.",
     subscribe: ({ args, context }: SubscribeData) =>
-      certificateEventStream(context.events, { filter: toFilter(args.filter), access: context.access, expiringDays: context.expiringDays }),
+      certificateEventStream(context.events, { filter: checkFilter(toFilter(args.filter)), access: context.access, expiringDays: context.expiringDays }),
   })
   certificateEvents(
     @Root() event: CertificateEvent,
