@@ -3,7 +3,7 @@ import { type ReadTarget } from './phases/inventory-reads';
 import { type Target } from './report';
 import { fixed, int, mb, table } from './report-format';
 
-/** CONTRACT.md section 14's targets; MB is 10^6 bytes. */
+/** The inventory's targets (bench/README.md); MB is 10^6 bytes. */
 const SWEEP_FLOOR_LIMIT = 1.2;
 const READ_THROUGHPUT_FLOOR = 0.5;
 const RSS_LIMIT_BYTES = 250e6;

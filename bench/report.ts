@@ -30,7 +30,7 @@ export interface BenchResults {
   upstreamCalls: UpstreamCase[];
   batchSizes: BatchResult;
   refusals: RefusalResult;
-  /** CONTRACT.md section 14: the inventory at scale, on an emulator and a gateway of its own. */
+  /** The inventory at scale (bench/README.md), on an emulator and a gateway of its own. */
   inventory: InventoryResult;
   /** /metrics built from a 10,000-certificate inventory view, in process. */
   metricsScrape: MetricsScrapeResult;

@@ -5,20 +5,14 @@ import { listSiteIds, siteListPages } from '../esa-pages';
 import { GraphqlSession } from '../graphql-session';
 import { readMemory, RssSampler } from '../process-sampler';
 import { INVENTORY_STATUS_QUERY } from '../queries';
+import { type EstateOptions } from '../../src/emulator/admin/estate-options';
 import { CallWindow, DirectEsaClient, EmulatorStats } from '../upstream';
 import { measureInventoryReads, type ReadResult, type ReadSettings } from './inventory-reads';
 
-export interface Estate {
-  sites: number;
-  certificatesPerSite: number;
-  serverCertificates: number;
-  /** SLB regions of the generated certificates: the gateway's default SLB_REGIONS. */
-  regions: string[];
-  expiredFraction: number;
-  spreadDays: number;
-}
+/** The account the phase seeds: the emulator's own generate options (src/emulator/admin/estate-options.ts). */
+export type Estate = Omit<EstateOptions, 'seed'>;
 
-/** CONTRACT.md section 14's account: 200 sites x 50 edge certificates and 2,000 SLB certificates. */
+/** The inventory benchmark's account: 200 sites x 50 edge certificates and 2,000 SLB certificates. */
 export const LARGE_ESTATE: Estate = {
   sites: 200,
   certificatesPerSite: 50,
