@@ -9,6 +9,7 @@ import {
   type ServerCertificateRecord,
   type SiteRecord,
 } from './records';
+import { roleKey, type RoleRecord } from './role-record';
 
 export interface ClientAuthority {
   /** ESA's `CACertificateId`. */
@@ -26,6 +27,8 @@ export interface AccountSnapshot {
   regions: string[];
   serverCertificates: ServerCertificateRecord[];
   casCertificates: CasCertificateRecord[];
+  /** Absent from state files written before roles existed. */
+  roles?: RoleRecord[];
 }
 
 /**
@@ -42,6 +45,8 @@ export class Account {
   readonly regions = new Set<string>();
   readonly serverCertificates = new Map<string, ServerCertificateRecord>();
   readonly casCertificates = new Map<string, CasCertificateRecord>();
+  /** RAM roles by lowercased name (role-record.ts). */
+  readonly roles = new Map<string, RoleRecord>();
   readonly lock = new Mutex();
   /** Bumped by every change, so the store knows when there is something to save. */
   revision = 0;
@@ -50,8 +55,7 @@ export class Account {
 
   /** The account's numeric id (Alibaba's "UID"), derived from the key so it is stable across restarts. */
   get uid(): string {
-    const digest = createHash('sha256').update(this.accessKeyId).digest();
-    return (1_000_000_000_000_000n + (digest.readBigUInt64BE(0) % 8_999_999_999_999_999n)).toString();
+    return accountIdOf(this.accessKeyId);
   }
 
   touch(): void {
@@ -74,6 +78,7 @@ export class Account {
     for (const region of snapshot.regions ?? []) this.regions.add(region);
     for (const cert of snapshot.serverCertificates ?? []) this.serverCertificates.set(cert.id, cert);
     for (const cert of snapshot.casCertificates ?? []) this.casCertificates.set(cert.id, cert);
+    for (const role of snapshot.roles ?? []) this.roles.set(roleKey(role.name), role);
   }
 
   snapshot(): AccountSnapshot {
@@ -86,6 +91,13 @@ export class Account {
       regions: [...this.regions],
       serverCertificates: [...this.serverCertificates.values()],
       casCertificates: [...this.casCertificates.values()],
+      roles: [...this.roles.values()],
     };
   }
+}
+
+/** The 16-digit account id (Alibaba's "UID") of an access key's account, the same on every run. */
+export function accountIdOf(accessKeyId: string): string {
+  const digest = createHash('sha256').update(accessKeyId).digest();
+  return (1_000_000_000_000_000n + (digest.readBigUInt64BE(0) % 8_999_999_999_999_999n)).toString();
 }
