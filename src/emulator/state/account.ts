@@ -5,6 +5,7 @@ import {
   type CasCertificateRecord,
   type ClientCertificateRecord,
   type EdgeCertificateRecord,
+  type LoadBalancerRecord,
   type OriginClientCertificateRecord,
   type ServerCertificateRecord,
   type SiteRecord,
@@ -29,6 +30,8 @@ export interface AccountSnapshot {
   casCertificates: CasCertificateRecord[];
   /** Absent from state files written before roles existed. */
   roles?: RoleRecord[];
+  /** SLB instances with their listeners; absent from state files written before they existed. */
+  loadBalancers?: LoadBalancerRecord[];
 }
 
 /**
@@ -47,6 +50,8 @@ export class Account {
   readonly casCertificates = new Map<string, CasCertificateRecord>();
   /** RAM roles by lowercased name (role-record.ts). */
   readonly roles = new Map<string, RoleRecord>();
+  /** SLB instances by id, listeners and domain extensions inside. */
+  readonly loadBalancers = new Map<string, LoadBalancerRecord>();
   readonly lock = new Mutex();
   /** Bumped by every change, so the store knows when there is something to save. */
   revision = 0;
@@ -79,6 +84,7 @@ export class Account {
     for (const cert of snapshot.serverCertificates ?? []) this.serverCertificates.set(cert.id, cert);
     for (const cert of snapshot.casCertificates ?? []) this.casCertificates.set(cert.id, cert);
     for (const role of snapshot.roles ?? []) this.roles.set(roleKey(role.name), role);
+    for (const loadBalancer of snapshot.loadBalancers ?? []) this.loadBalancers.set(loadBalancer.id, loadBalancer);
   }
 
   snapshot(): AccountSnapshot {
@@ -92,6 +98,7 @@ export class Account {
       serverCertificates: [...this.serverCertificates.values()],
       casCertificates: [...this.casCertificates.values()],
       roles: [...this.roles.values()],
+      loadBalancers: [...this.loadBalancers.values()],
     };
   }
 }

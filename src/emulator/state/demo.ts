@@ -6,7 +6,7 @@ import { plan } from '../services/plans';
 import { createClientAuthority } from '../services/esa/client-authority';
 import { storeCertificate } from '../services/stored-certificate';
 import { type AccountSnapshot } from './account';
-import { type SiteRecord, type StoredCertificate } from './records';
+import { type DomainExtensionRecord, type ListenerRecord, type LoadBalancerRecord, type SiteRecord, type StoredCertificate } from './records';
 
 /** Ids of the demo's records, fixed so the README and tests can name them. */
 export const DEMO = {
@@ -26,11 +26,21 @@ export const DEMO = {
   originClientCertificate: 'babaabcd1f2e4d6c8b0a9e7f5d3c1b2a',
   casCertificates: { www: '30000478', wildcard: '30000479', shop: '30000480' },
   regions: ['cn-hangzhou', 'cn-shanghai'],
+  serverCertificates: {
+    www: '1231579085529123_18b5e2c1a40_1714763408_709981430',
+    wildcard: '1231579085529123_18b5e2c1a41_1714763409_709981431',
+    api: '1231579085529123_18b5e2c1a42_1714763410_709981432',
+    /** cn-shanghai's listener certificate, apart from `api` so that one stays free to delete. */
+    apiListener: '1231579085529123_18b5e2c1a43_1714763411_709981433',
+  },
+  loadBalancers: { hangzhou: 'lb-bp1demo0example0hz0001', shanghai: 'lb-uf6demo0example0sh0001' },
+  /** On the cn-hangzhou instance's HTTPS 443 listener. */
+  domainExtension: 'de-bp1demo0www0001',
 } as const;
 
 /**
  * The demo account (src/emulator/README.md, Demo state): four sites that exercise the access types, activation and
- * plan rules; two SLB regions; three CAS certificates; and a few certificates of every kind so no list
+ * plan rules; two SLB regions, each with a load balancer serving HTTPS; three CAS certificates; and a few certificates of every kind so no list
  * starts empty. Every certificate is real X.509 issued here.
  */
 export async function buildDemoAccount(authorities: IssuingAuthorities, now: Date): Promise<AccountSnapshot> {
@@ -95,6 +105,7 @@ export async function buildDemoAccount(authorities: IssuingAuthorities, now: Dat
   const uploaded = await serverCertificate(digicert, ['static.example.com'], 365);
   const slbWww = await serverCertificate(digicert, ['www.example.com'], 365);
   const slbApi = await serverCertificate(digicert, ['api.example.com', 'api2.example.com'], 365);
+  const slbApiListener = await serverCertificate(digicert, ['api.example.com'], 365);
   const sites = DEMO.sites;
   const ids = DEMO.edgeCertificates;
 
@@ -135,9 +146,9 @@ export async function buildDemoAccount(authorities: IssuingAuthorities, now: Dat
     ],
     regions: [...DEMO.regions],
     serverCertificates: [
-      { id: '1231579085529123_18b5e2c1a40_1714763408_709981430', regionId: 'cn-hangzhou', name: 'www-example-com', resourceGroupId: 'rg-acfmdemo0000001', certificate: slbWww, createdAt: created },
+      { id: DEMO.serverCertificates.www, regionId: 'cn-hangzhou', name: 'www-example-com', resourceGroupId: 'rg-acfmdemo0000001', certificate: slbWww, createdAt: created },
       {
-        id: '1231579085529123_18b5e2c1a41_1714763409_709981431',
+        id: DEMO.serverCertificates.wildcard,
         regionId: 'cn-hangzhou',
         name: 'wildcard-example-com',
         resourceGroupId: 'rg-acfmdemo0000002',
@@ -146,12 +157,64 @@ export async function buildDemoAccount(authorities: IssuingAuthorities, now: Dat
         aliCloudCertificateName: 'wildcard-example-com',
         createdAt: created,
       },
-      { id: '1231579085529123_18b5e2c1a42_1714763410_709981432', regionId: 'cn-shanghai', name: 'api-example-com', resourceGroupId: 'rg-acfmdemo0000001', certificate: slbApi, createdAt: created },
+      { id: DEMO.serverCertificates.api, regionId: 'cn-shanghai', name: 'api-example-com', resourceGroupId: 'rg-acfmdemo0000001', certificate: slbApi, createdAt: created },
+      {
+        id: DEMO.serverCertificates.apiListener,
+        regionId: 'cn-shanghai',
+        name: 'api-listener-example-com',
+        resourceGroupId: 'rg-acfmdemo0000001',
+        certificate: slbApiListener,
+        createdAt: created,
+      },
     ],
     casCertificates: [
       { id: DEMO.casCertificates.www, name: 'www-example-com', region: 'cn-hangzhou', certificate: casWww },
       { id: DEMO.casCertificates.wildcard, name: 'wildcard-example-com', region: 'cn-hangzhou', certificate: casWildcard },
       { id: DEMO.casCertificates.shop, name: 'shop-example-net', region: 'cn-hangzhou', certificate: casShop },
     ],
+    loadBalancers: demoLoadBalancers(created),
   };
+}
+
+/**
+ * One internet-facing instance per demo region with an HTTPS listener on 443 (and, in cn-hangzhou,
+ * plain HTTP on 80 and a domain extension for www.example.com). The listeners serve certificates
+ * no test deletes: the wildcard in cn-hangzhou (for the extension too, the region having no other
+ * spare one) and a certificate of its own in cn-shanghai.
+ */
+function demoLoadBalancers(created: number): LoadBalancerRecord[] {
+  const instance = (id: string, regionId: string, name: string, address: string, listeners: ListenerRecord[]): LoadBalancerRecord => ({
+    id,
+    regionId,
+    name,
+    status: 'active',
+    address,
+    addressType: 'internet',
+    networkType: 'classic',
+    vpcId: '',
+    vSwitchId: '',
+    masterZoneId: `${regionId}-b`,
+    slaveZoneId: `${regionId}-d`,
+    loadBalancerSpec: 'slb.s2.small',
+    resourceGroupId: 'rg-acfmdemo0000001',
+    createdAt: created,
+    listeners,
+  });
+  const https = (serverCertificateId: string, domainExtensions: DomainExtensionRecord[]): ListenerRecord => ({
+    port: 443,
+    protocol: 'https',
+    backendServerPort: 80,
+    bandwidth: -1,
+    status: 'running',
+    description: 'HTTPS/443',
+    https: { serverCertificateId, domainExtensions },
+  });
+  const certificates = DEMO.serverCertificates;
+  return [
+    instance(DEMO.loadBalancers.hangzhou, 'cn-hangzhou', 'example-com-hangzhou', '47.96.10.21', [
+      { port: 80, protocol: 'http', backendServerPort: 80, bandwidth: -1, status: 'running', description: 'HTTP/80' },
+      https(certificates.wildcard, [{ id: DEMO.domainExtension, domain: 'www.example.com', serverCertificateId: certificates.wildcard }]),
+    ]),
+    instance(DEMO.loadBalancers.shanghai, 'cn-shanghai', 'example-com-shanghai', '47.100.20.31', [https(certificates.apiListener, [])]),
+  ];
 }

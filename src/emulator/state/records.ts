@@ -18,8 +18,13 @@ export interface PlanRecord {
   originClientCertificates: boolean;
   /** ESA-managed client CA (CreateClientCertificate). */
   clientCertificates: boolean;
-  /** Free certificates the site may hold at once. */
+  /** Free certificates the site may hold at once (GetCertificateQuota Type `free`). */
   freeCertificateQuota: number;
+  /**
+   * Uploaded and CAS certificates the site may hold at once (GetCertificateQuota Type `paid`).
+   * Optional because state files written before it existed lack it; the plan's preset fills in.
+   */
+  paidCertificateQuota?: number;
 }
 
 export interface SiteRecord {
@@ -108,4 +113,51 @@ export interface CasCertificateRecord {
   name: string;
   region: string;
   certificate: StoredCertificate;
+}
+
+/** A domain extension (additional certificate) of an HTTPS listener: SNI `domain` answered with its own certificate. */
+export interface DomainExtensionRecord {
+  /** `de-` followed by lowercase letters and digits (`de-bp1rp7ta191dv`). */
+  id: string;
+  domain: string;
+  serverCertificateId: string;
+}
+
+/** What an HTTPS listener adds to a listener: its certificate and its domain extensions. */
+export interface HttpsSettingsRecord {
+  serverCertificateId: string;
+  domainExtensions: DomainExtensionRecord[];
+}
+
+export interface ListenerRecord {
+  port: number;
+  protocol: 'http' | 'https';
+  backendServerPort: number;
+  /** Mbit/s; -1 is unlimited. */
+  bandwidth: number;
+  status: 'running' | 'stopped';
+  description: string;
+  /** Present exactly when `protocol` is `https`. */
+  https?: HttpsSettingsRecord;
+}
+
+/** A Classic Load Balancer (SLB) instance with its listeners, in one record per instance. */
+export interface LoadBalancerRecord {
+  /** `lb-` followed by lowercase letters and digits (`lb-bp1b6c719dfa08exfuca5`). */
+  id: string;
+  regionId: string;
+  name: string;
+  status: 'active' | 'inactive' | 'locked';
+  address: string;
+  addressType: 'internet' | 'intranet';
+  networkType: 'vpc' | 'classic';
+  vpcId: string;
+  vSwitchId: string;
+  masterZoneId: string;
+  slaveZoneId: string;
+  loadBalancerSpec: string;
+  resourceGroupId: string;
+  createdAt: number;
+  /** In the order they were added, which is the order answers list them. */
+  listeners: ListenerRecord[];
 }

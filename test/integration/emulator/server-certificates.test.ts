@@ -16,6 +16,8 @@ interface DescribeBody {
 
 const DEMO_HANGZHOU = ['1231579085529123_18b5e2c1a40_1714763408_709981430', '1231579085529123_18b5e2c1a41_1714763409_709981431'];
 const DEMO_SHANGHAI = '1231579085529123_18b5e2c1a42_1714763410_709981432';
+/** The certificate the demo cn-shanghai HTTPS listener serves (load-balancers.test.ts). */
+const DEMO_SHANGHAI_LISTENER = DEMO.serverCertificates.apiListener;
 const UID = new Account('emulator-key').uid;
 const ids = (items: Item[]) => items.map((item) => item.ServerCertificateId);
 const pairParams = (pair: TestCertificate) => ({ ServerCertificate: pair.certificatePem, PrivateKey: pair.privateKeyPem });
@@ -253,7 +255,7 @@ describe.each(['v3', 'v2'] as const)('SLB server certificates over the %s signat
       SubjectAlternativeNames: { SubjectAlternativeName: facts.dnsNames },
       RegionId: 'cn-shanghai',
     });
-    expect(ids(await list('cn-shanghai'))).toEqual([DEMO_SHANGHAI, body.ServerCertificateId]);
+    expect(ids(await list('cn-shanghai'))).toEqual([DEMO_SHANGHAI, DEMO_SHANGHAI_LISTENER, body.ServerCertificateId]);
   });
 
   it('uploads a CAS certificate by AliCloudCertificateId, named after its common name and CAS entry', async () => {
@@ -268,7 +270,7 @@ describe.each(['v3', 'v2'] as const)('SLB server certificates over the %s signat
       SubjectAlternativeNames: { SubjectAlternativeName: ['*.example.com', 'example.com'] },
       RegionId: 'cn-shanghai',
     });
-    expect(ids(await list('cn-shanghai'))).toEqual([DEMO_SHANGHAI, body.ServerCertificateId]);
+    expect(ids(await list('cn-shanghai'))).toEqual([DEMO_SHANGHAI, DEMO_SHANGHAI_LISTENER, body.ServerCertificateId]);
     expect(ids(await list('cn-hangzhou'))).toEqual(DEMO_HANGZHOU);
   });
 
@@ -312,7 +314,7 @@ describe.each(['v3', 'v2'] as const)('SLB server certificates over the %s signat
     expect(hangzhou[1]).toMatchObject({ AliCloudCertificateId: DEMO.casCertificates.wildcard, Tags: { Tag: [] } });
     expect(hangzhou[0]?.Fingerprint).toMatch(/^([0-9a-f]{2}:){19}[0-9a-f]{2}$/);
     expect(JSON.stringify(hangzhou)).not.toContain('BEGIN');
-    expect(ids(await list('cn-shanghai'))).toEqual([DEMO_SHANGHAI]);
+    expect(ids(await list('cn-shanghai'))).toEqual([DEMO_SHANGHAI, DEMO_SHANGHAI_LISTENER]);
   });
 
   it('filters the list by certificate id and by resource group', async () => {
@@ -346,7 +348,7 @@ describe.each(['v3', 'v2'] as const)('SLB server certificates over the %s signat
     expect(body).toEqual({ RequestId: expect.any(String) });
     await slb.call('DeleteServerCertificate', { ServerCertificateId: DEMO_SHANGHAI });
     expect(ids(await list('cn-hangzhou'))).toEqual([DEMO_HANGZHOU[1]]);
-    expect(await list('cn-shanghai')).toEqual([]);
+    expect(ids(await list('cn-shanghai'))).toEqual([DEMO_SHANGHAI_LISTENER]);
     const again = await slb.fail('DeleteServerCertificate', { ServerCertificateId: DEMO_SHANGHAI });
     expectError(again, 'InvalidParameter', 400, MESSAGES.idNotSupported);
   });

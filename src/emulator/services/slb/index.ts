@@ -2,13 +2,16 @@ import { type AuthenticationError } from '../../protocol/authenticator';
 import { type ProductService } from '../../protocol/dispatcher';
 import { CommonErrors, EmulatorError } from '../../protocol/emulator-error';
 import { PRODUCT_VERSIONS } from '../action';
+import { domainExtensionActions } from './domain-extensions.handlers';
+import { httpsListenerActions } from './https-listeners.handlers';
+import { loadBalancerActions } from './load-balancers.handlers';
 import { serverCertificateActions } from './server-certificates.handlers';
 
 /** SLB 2014-05-15. Signature problems get the POP gateway's common codes (https://github.com/AlibabaCloudDocs/slb/blob/master/intl.en-US/Classic%20Load%20Balancer/CLB%20Developer%20Guide/Developer%20Guide/Common%20error%20codes.md). */
 export const slbService: ProductService = {
   product: 'SLB',
   version: PRODUCT_VERSIONS.SLB,
-  actions: serverCertificateActions,
+  actions: { ...serverCertificateActions, ...loadBalancerActions, ...httpsListenerActions, ...domainExtensionActions },
   authenticationError: (error: AuthenticationError) => {
     switch (error.failure) {
       case 'missing':

@@ -2,6 +2,8 @@ import { type Account } from '../../state/account';
 import { type CasCertificateRecord, type ServerCertificateRecord, type StoredCertificate } from '../../state/records';
 import { slbServerCertificateId } from '../ids';
 import { acceptUpload, type UploadErrors } from '../key-pair-upload';
+import { isCertificateServed } from './certificate-usage';
+import { LoadBalancerErrors } from './load-balancer-errors';
 import { SlbErrors } from './slb-errors';
 
 /** The group a certificate joins when the caller names none: the demo account's default group. */
@@ -95,8 +97,14 @@ export function findServerCertificate(account: Account, id: string, regionId: st
   return record;
 }
 
+/**
+ * Removes a certificate no listener serves. One that an HTTPS listener or a domain extension uses is
+ * refused with `CertificateAndPrivateKeyIsRefered`, as the DeleteServerCertificate page says ("You
+ * cannot delete server certificates that are in use").
+ */
 export function deleteServerCertificate(account: Account, id: string, regionId: string | undefined): void {
   const record = findServerCertificate(account, id, regionId);
+  if (isCertificateServed(account, record.id)) throw LoadBalancerErrors.certificateInUse();
   account.serverCertificates.delete(record.id);
   account.touch();
 }

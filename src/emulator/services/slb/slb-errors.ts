@@ -5,10 +5,10 @@ import { CommonErrors, EmulatorError } from '../../protocol/emulator-error';
  * (https://github.com/AlibabaCloudDocs/slb/blob/master/intl.en-US/Classic%20Load%20Balancer/CLB%20Developer%20Guide/Developer%20Guide/Common%20error%20codes.md),
  * plus the gateway codes SLB answers with for generic problems (protocol/emulator-error.ts).
  *
- * Two documented codes are not here because nothing emulated can raise them: `KeyFormatError`
- * (an unparsable certificate answers the InvalidParameter "format is error" message instead; see
- * the upload mapping in the model) and `CertificateAndPrivateKeyIsRefered` (no listeners exist
- * here, so no certificate is ever in use).
+ * `KeyFormatError` is not here because nothing emulated raises it (an unparsable certificate
+ * answers the InvalidParameter "format is error" message instead; see the upload mapping in the
+ * model); the codes of load balancers and listeners, `CertificateAndPrivateKeyIsRefered` among
+ * them, are in load-balancer-errors.ts.
  */
 export const SlbErrors = {
   missingParameter: (name: string) => CommonErrors.missingParameter(name),
