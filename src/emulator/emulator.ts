@@ -11,9 +11,12 @@ import { Dispatcher } from './protocol/dispatcher';
 import { CommonErrors } from './protocol/emulator-error';
 import { errorBody, newRequestId, sendJson } from './protocol/envelope';
 import { NonceRegistry } from './protocol/nonce-registry';
+import { SessionRegistry } from './protocol/session-registry';
 import { type ServiceEnvironment, type ValidationSettings } from './services/action';
 import { esaService } from './services/esa';
 import { slbService } from './services/slb';
+import { createStsService } from './services/sts';
+import { AccountDirectory } from './state/account-directory';
 import { buildDemoAccount } from './state/demo';
 import { StateStore } from './state/state-store';
 
@@ -46,7 +49,7 @@ export const DEFAULT_VALIDATION: ValidationSettings = { mode: 'time', delayMs: 5
 const MAX_HEADER_BYTES = 80 * 1024;
 const SKEW_MS = 15 * 60_000;
 
-/** Starts the emulated ESA + SLB endpoint; resolves once it listens. */
+/** Starts the emulated ESA + SLB (+ STS) endpoint; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const accessKeys = options.accessKeys ?? DEFAULT_ACCESS_KEYS;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -58,17 +61,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   let demo: Promise<Awaited<ReturnType<typeof buildDemoAccount>>> | undefined;
   const template = () => (demo ??= buildDemoAccount(authorities, clock.now()));
-  const store = new StateStore(template, () => authorities.snapshot(), options.stateFile);
+  // STS sessions expire on the emulated clock, as certificates do.
+  const sessions = new SessionRegistry(() => clock.nowMs());
+  const store = new StateStore(template, () => authorities.snapshot(), options.stateFile, sessions);
   if (saved) store.restore(saved);
+  const accounts = new AccountDirectory(accessKeys.keys(), store);
   // Built before listening (about a second of key generation), so no caller's first request pays for it.
   await template();
 
   const stats = new CallStats();
   const faults = new FaultInjector();
-  const authenticator = new Authenticator(accessKeys, new NonceRegistry(2 * SKEW_MS), SKEW_MS);
-  const dispatcher = new Dispatcher({ services: [esaService, slbService], authenticator, store, env, stats, faults, log });
+  const authenticator = new Authenticator({ secrets: accessKeys, nonces: new NonceRegistry(2 * SKEW_MS), sessions, skewMs: SKEW_MS });
+  const stsService = createStsService({ accounts, sessions, save: () => store.save() });
+  const dispatcher = new Dispatcher({ services: [esaService, slbService, stsService], authenticator, store, env, stats, faults, log });
   const [defaultAccessKeyId] = accessKeys.keys();
-  const admin = { store, stats, faults, clock, env, defaultAccessKeyId: defaultAccessKeyId ?? '', defaultValidation };
+  const admin = { store, accounts, stats, faults, clock, env, defaultAccessKeyId: defaultAccessKeyId ?? '', defaultValidation };
 
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
     const url = request.url ?? '/';

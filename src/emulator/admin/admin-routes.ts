@@ -5,6 +5,7 @@ import { sendJson } from '../protocol/envelope';
 import { readBody } from '../protocol/request-reader';
 import { type ServiceEnvironment, type ValidationMode } from '../services/action';
 import { completeValidations } from '../services/esa/free-certificates.model';
+import { type AccountDirectory } from '../state/account-directory';
 import { type StateStore } from '../state/state-store';
 import { type CallStats } from './call-stats';
 import { type FaultInjector } from './fault-injector';
@@ -12,6 +13,8 @@ import { seedAccount } from './seed';
 
 export interface AdminDependencies {
   store: StateStore;
+  /** The configured access keys, each its own account. */
+  accounts: AccountDirectory;
   stats: CallStats;
   faults: FaultInjector;
   clock: Clock;
@@ -37,9 +40,11 @@ const ROUTES: Record<string, Route> = {
     return [200, { reset: true }];
   },
 
+  'GET /_emulator/accounts': (_body, deps) => [200, deps.accounts.list()],
+
   'POST /_emulator/seed': async (body, deps) => {
     const account = await deps.store.account(accessKeyOf(body, deps));
-    const seeded = await account.lock.run(() => seedAccount(account, body, deps.env));
+    const seeded = await account.lock.run(() => seedAccount(account, body, deps.env, (key) => deps.accounts.has(key)));
     await deps.store.save();
     return [200, seeded];
   },
@@ -112,8 +117,13 @@ export async function handleAdmin(request: IncomingMessage, response: ServerResp
   }
 }
 
+/** The account a route acts on: the default key's, or the configured key `accessKeyId` names. */
 function accessKeyOf(body: Record<string, unknown>, deps: AdminDependencies): string {
-  return typeof body.accessKeyId === 'string' ? body.accessKeyId : deps.defaultAccessKeyId;
+  if (body.accessKeyId === undefined) return deps.defaultAccessKeyId;
+  if (typeof body.accessKeyId !== 'string' || !deps.accounts.has(body.accessKeyId)) {
+    throw badRequest('accessKeyId is not an access key of the emulator (GET /_emulator/accounts lists them).');
+  }
+  return body.accessKeyId;
 }
 
 function badRequest(message: string): EmulatorError {

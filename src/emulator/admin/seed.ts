@@ -7,20 +7,29 @@ import { PLAN_PRESETS, type PlanPreset } from '../services/plans';
 import { storeCertificate } from '../services/stored-certificate';
 import { type Account } from '../state/account';
 import { type CasCertificateRecord, type SiteRecord } from '../state/records';
+import { roleArn, roleKey } from '../state/role-record';
 import { estateOptionsOf } from './estate-options';
 import { generateEstate, type Estate } from './generate-estate';
+import { rolesOf } from './seed-roles';
 import { siteRecord } from './site-record';
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
 /**
- * `POST /_emulator/seed`: adds sites, SLB regions and CAS certificates to an account, and with
- * `generate` a whole estate of sites and certificates (generate-estate.ts). Everything is validated
- * and built before anything is added. A CAS certificate is given as PEM, or made here from names.
+ * `POST /_emulator/seed`: adds sites, SLB regions, CAS certificates and RAM roles to an account, and
+ * with `generate` a whole estate of sites and certificates (generate-estate.ts). Everything is
+ * validated and built before anything is added. A CAS certificate is given as PEM, or made here from
+ * names. `isAccessKey` tells which keys a role may trust.
  */
-export async function seedAccount(account: Account, body: Record<string, unknown>, env: ServiceEnvironment): Promise<Record<string, unknown>> {
+export async function seedAccount(
+  account: Account,
+  body: Record<string, unknown>,
+  env: ServiceEnvironment,
+  isAccessKey: (accessKeyId: string) => boolean,
+): Promise<Record<string, unknown>> {
   const now = env.clock.nowMs();
+  const roles = rolesOf(body.roles, account.uid, isAccessKey, now);
   const sites = list(body.sites, 'sites').map((item, index) => siteOf(item, index, now));
   const regions = list(body.regions, 'regions').map((item) => {
     if (typeof item !== 'string' || !REGION.test(item)) throw bad(`regions: "${String(item)}" is not a region id.`);
@@ -34,6 +43,7 @@ export async function seedAccount(account: Account, body: Record<string, unknown
   for (const site of sites) account.sites.set(site.id, site);
   for (const region of regions) account.regions.add(region);
   for (const record of cas) account.casCertificates.set(record.id, record);
+  for (const role of roles) account.roles.set(roleKey(role.name), role);
   if (estate) {
     for (const site of estate.sites) account.sites.set(site.id, site);
     for (const region of estate.regions) account.regions.add(region);
@@ -45,6 +55,7 @@ export async function seedAccount(account: Account, body: Record<string, unknown
     sites: sites.map((site) => site.id),
     regions,
     casCertificates: cas.map((record) => ({ id: record.id, name: record.name, commonName: record.certificate.facts.commonName })),
+    roles: roles.map((role) => ({ name: role.name, arn: roleArn(account.uid, role.name), trustedAccessKeyIds: role.trustedAccessKeyIds })),
     ...(estate ? { generated: estateSummary(estate, env.clock.nowMs()) } : {}),
   };
 }

@@ -1,9 +1,19 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { type IncomingHttpHeaders } from 'node:http';
 import { type NonceRegistry } from './nonce-registry';
 import { percentEncode } from './percent-encode';
+import { sameText } from './same-text';
+import { isWellFormedToken, type SessionRegistry, type TokenFailure } from './session-registry';
 
-export type AuthFailure = 'missing' | 'malformed' | 'unknownKey' | 'badSignature' | 'missingTimestamp' | 'expired' | 'nonceUsed';
+export type AuthFailure =
+  | 'missing'
+  | 'malformed'
+  | 'unknownKey'
+  | 'badSignature'
+  | 'missingTimestamp'
+  | 'expired'
+  | 'nonceUsed'
+  | TokenFailure;
 
 export class AuthenticationError extends Error {
   constructor(
@@ -27,35 +37,63 @@ export interface SignedRequest {
   rawBody: Buffer;
 }
 
+/** Who signed a call, and whose account it acts on. */
+export interface Caller {
+  /** The access key the call was signed with: a configured key, or the `STS.` key of a session. */
+  accessKeyId: string;
+  /** The configured access key whose account the call acts on: its own, or the assumed role's owner. */
+  accountKeyId: string;
+  /** Set when the call was signed with temporary credentials from AssumeRole. */
+  session?: { roleArn: string; sessionName: string };
+}
+
+export interface AuthenticatorOptions {
+  /** Configured access key id -> secret. */
+  secrets: ReadonlyMap<string, string>;
+  nonces: NonceRegistry;
+  /** Temporary credentials issued by AssumeRole; without it only configured keys sign. */
+  sessions?: SessionRegistry;
+  skewMs?: number;
+  /** Real time, which clients sign with; STS expiry follows the emulator's clock inside `sessions`. */
+  now?: () => number;
+}
+
+/** Where `@alicloud/openapi-client` puts the token of temporary credentials: a header in v3, a query parameter in v2. */
+const V3_TOKEN_HEADER = 'x-acs-security-token';
+const V2_TOKEN_PARAMETER = 'SecurityToken';
+
 const V3_AUTHORIZATION = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]+)$/;
 
 /**
  * Verifies the two schemes `@alicloud/openapi-client` signs with (https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature,
  * https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism): ACS3-HMAC-SHA256
  * in the Authorization header (its default) and the v2 RPC HMAC-SHA1 `Signature` query parameter.
- * Order: key, time, signature, nonce; a nonce is only spent by a request whose signature verified.
+ * Temporary credentials sign the same way with their own secret and carry their token (header
+ * `x-acs-security-token` in v3, query `SecurityToken` in v2); the call then acts in the role's account.
+ * Order: key and token, time, signature, nonce; a nonce is only spent by a request whose signature verified.
  */
 export class Authenticator {
-  constructor(
-    private readonly secrets: ReadonlyMap<string, string>,
-    private readonly nonces: NonceRegistry,
-    private readonly skewMs = 15 * 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly skewMs: number;
+  private readonly now: () => number;
 
-  /** Returns the caller's access key id, or throws AuthenticationError. */
-  authenticate(request: SignedRequest): string {
+  constructor(private readonly options: AuthenticatorOptions) {
+    this.skewMs = options.skewMs ?? 15 * 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Returns who signed the call, or throws AuthenticationError. */
+  authenticate(request: SignedRequest): Caller {
     const authorization = header(request.headers, 'authorization');
     if (authorization !== undefined) return this.verifyV3(request, authorization);
     if (request.query.has('Signature')) return this.verifyV2(request);
     throw new AuthenticationError('missing', 'The request is not signed.');
   }
 
-  private verifyV3(request: SignedRequest, authorization: string): string {
+  private verifyV3(request: SignedRequest, authorization: string): Caller {
     const match = V3_AUTHORIZATION.exec(authorization.trim());
     if (!match) throw new AuthenticationError('malformed', 'The Authorization header is not an ACS3-HMAC-SHA256 signature.');
     const [, accessKeyId = '', signedHeaderList = '', signature = ''] = match;
-    const secret = this.secretOf(accessKeyId);
+    const { caller, secret } = this.identify(accessKeyId, header(request.headers, V3_TOKEN_HEADER));
     this.checkTime(header(request.headers, 'x-acs-date'));
 
     const payloadHash = header(request.headers, 'x-acs-content-sha256');
@@ -78,13 +116,14 @@ export class Authenticator {
     if (!sameText(expected, signature)) throw new AuthenticationError('badSignature', 'The signature does not match.', stringToSign);
 
     this.spendNonce(accessKeyId, header(request.headers, 'x-acs-signature-nonce'));
-    return accessKeyId;
+    return caller;
   }
 
-  private verifyV2(request: SignedRequest): string {
+  private verifyV2(request: SignedRequest): Caller {
     const accessKeyId = request.query.get('AccessKeyId');
     if (accessKeyId === undefined) throw new AuthenticationError('missing', 'The AccessKeyId parameter is missing.');
-    const secret = this.secretOf(accessKeyId);
+    const token = request.query.get(V2_TOKEN_PARAMETER) ?? request.formParams.get(V2_TOKEN_PARAMETER);
+    const { caller, secret } = this.identify(accessKeyId, token);
     this.checkTime(request.query.get('Timestamp'));
     if (request.query.get('SignatureMethod') !== 'HMAC-SHA1') {
       throw new AuthenticationError('malformed', 'SignatureMethod must be HMAC-SHA1.');
@@ -103,13 +142,28 @@ export class Authenticator {
     }
 
     this.spendNonce(accessKeyId, request.query.get('SignatureNonce'));
-    return accessKeyId;
+    return caller;
   }
 
-  private secretOf(accessKeyId: string): string {
-    const secret = this.secrets.get(accessKeyId);
-    if (secret === undefined) throw new AuthenticationError('unknownKey', 'The access key is not known.');
-    return secret;
+  /** The caller a key stands for and the secret it signs with, once its token (if any) is right for it. */
+  private identify(accessKeyId: string, token: string | undefined): { caller: Caller; secret: string } {
+    const secret = this.options.secrets.get(accessKeyId);
+    if (secret !== undefined) {
+      // A configured key has no token; one sent anyway belongs to some other key, or to none.
+      if (token !== undefined && token !== '') {
+        const failure: TokenFailure = isWellFormedToken(token) ? 'tokenMismatch' : 'tokenMalformed';
+        throw new AuthenticationError(failure, 'A security token was sent with a permanent access key.');
+      }
+      return { caller: { accessKeyId, accountKeyId: accessKeyId }, secret };
+    }
+    const session = this.options.sessions?.get(accessKeyId);
+    if (session === undefined) throw new AuthenticationError('unknownKey', 'The access key is not known.');
+    const failure = this.options.sessions?.check(session, token);
+    if (failure !== undefined) throw new AuthenticationError(failure, 'The security token does not let this key sign now.');
+    return {
+      caller: { accessKeyId, accountKeyId: session.accountKeyId, session: { roleArn: session.roleArn, sessionName: session.sessionName } },
+      secret: session.accessKeySecret,
+    };
   }
 
   private checkTime(timestamp: string | undefined): void {
@@ -122,7 +176,7 @@ export class Authenticator {
 
   private spendNonce(accessKeyId: string, nonce: string | undefined): void {
     if (nonce === undefined || nonce === '') throw new AuthenticationError('malformed', 'The signature nonce is missing.');
-    if (!this.nonces.claim(accessKeyId, nonce)) throw new AuthenticationError('nonceUsed', 'The signature nonce was used already.');
+    if (!this.options.nonces.claim(accessKeyId, nonce)) throw new AuthenticationError('nonceUsed', 'The signature nonce was used already.');
   }
 }
 
@@ -133,10 +187,4 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 
 function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -3,7 +3,7 @@ import { type CallStats } from '../admin/call-stats';
 import { type FaultInjector } from '../admin/fault-injector';
 import { type ActionTable, type Product, type ServiceEnvironment } from '../services/action';
 import { type StateStore } from '../state/state-store';
-import { AuthenticationError, type Authenticator } from './authenticator';
+import { AuthenticationError, type Authenticator, type Caller } from './authenticator';
 import { CommonErrors, EmulatorError } from './emulator-error';
 import { errorBody, newRequestId, sendJson } from './envelope';
 import { Params } from './params';
@@ -58,9 +58,9 @@ export class Dispatcher {
       if (!definition) throw CommonErrors.actionNotFound();
       this.deps.stats.record(service.product, action);
 
-      let accessKeyId: string;
+      let caller: Caller;
       try {
-        accessKeyId = this.deps.authenticator.authenticate({ method, headers: request.headers, ...decoded });
+        caller = this.deps.authenticator.authenticate({ method, headers: request.headers, ...decoded });
       } catch (error) {
         if (error instanceof AuthenticationError) throw service.authenticationError(error);
         throw error;
@@ -68,9 +68,10 @@ export class Dispatcher {
       await this.deps.faults.apply(service.product, action);
 
       const params = new Params(new Map([...decoded.query, ...decoded.formParams, ...decoded.jsonParams]));
-      const account = await this.deps.store.account(accessKeyId);
+      // Temporary credentials act in the account of the role they assumed.
+      const account = await this.deps.store.account(caller.accountKeyId);
       const revision = account.revision;
-      const call = { params, account, env: this.deps.env };
+      const call = { params, account, env: this.deps.env, caller };
       const body = definition.mutates ? await account.lock.run(async () => definition.handle(call)) : await definition.handle(call);
       if (account.revision !== revision) await this.deps.store.save();
       sendJson(response, 200, { RequestId: requestId, ...body }, requestId);

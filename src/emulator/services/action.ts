@@ -1,13 +1,15 @@
 import { type Clock } from '../clock';
 import { type IssuingAuthorities } from '../pki/issuing-authorities';
+import { type Caller } from '../protocol/authenticator';
 import { type Params } from '../protocol/params';
 import { type Account } from '../state/account';
 
-export type Product = 'ESA' | 'SLB';
+export type Product = 'ESA' | 'SLB' | 'STS';
 
 export const PRODUCT_VERSIONS: Record<Product, string> = {
   ESA: '2024-09-10',
   SLB: '2014-05-15',
+  STS: '2015-04-01',
 };
 
 export type ValidationMode = 'immediate' | 'manual' | 'time';
@@ -30,6 +32,8 @@ export interface ActionCall {
   params: Params;
   account: Account;
   env: ServiceEnvironment;
+  /** Who signed the call (the protocol layer sets it; STS decides on it). */
+  caller?: Caller;
 }
 
 /** A response body without its RequestId, which the protocol layer adds. */

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type AuthorityRecord } from '../pki/certificate-authority';
 import { type IssuerName } from '../pki/issuing-authorities';
+import { type SessionRegistry, type StsSession } from '../protocol/session-registry';
 import { Account, type AccountSnapshot } from './account';
 
 /** The `--state FILE` document. */
@@ -12,6 +13,8 @@ export interface StateDocument {
   savedAt: string;
   authorities: Partial<Record<IssuerName, AuthorityRecord>>;
   accounts: Record<string, AccountSnapshot>;
+  /** Temporary credentials AssumeRole handed out (absent from files written before STS existed). */
+  sessions?: StsSession[];
 }
 
 /**
@@ -28,6 +31,7 @@ export class StateStore {
     private readonly template: () => Promise<AccountSnapshot>,
     private readonly authorities: () => Partial<Record<IssuerName, AuthorityRecord>>,
     private readonly file?: string,
+    private readonly sessions?: SessionRegistry,
   ) {}
 
   /** Reads the state file if there is one; returns the CA records it held. */
@@ -50,6 +54,7 @@ export class StateStore {
     this.accounts = new Map(
       Object.entries(document.accounts).map(([accessKeyId, snapshot]) => [accessKeyId, Account.fromSnapshot(accessKeyId, snapshot)]),
     );
+    this.sessions?.load(document.sessions ?? []);
   }
 
   async account(accessKeyId: string): Promise<Account> {
@@ -62,9 +67,10 @@ export class StateStore {
     return account;
   }
 
-  /** Every account back to the demo state (accounts are recreated on their next call). */
+  /** Every account back to the demo state (accounts are recreated on their next call); the roles go, and the sessions with them. */
   async reset(): Promise<void> {
     this.accounts.clear();
+    this.sessions?.clear();
     await this.save();
   }
 
@@ -87,6 +93,7 @@ export class StateStore {
       savedAt: new Date().toISOString(),
       authorities: this.authorities(),
       accounts: Object.fromEntries([...this.accounts].map(([id, account]) => [id, account.snapshot()])),
+      ...(this.sessions ? { sessions: this.sessions.snapshot() } : {}),
     };
     await mkdir(dirname(file), { recursive: true });
     const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;

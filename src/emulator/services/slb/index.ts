@@ -1,7 +1,9 @@
 import { type AuthenticationError } from '../../protocol/authenticator';
 import { type ProductService } from '../../protocol/dispatcher';
 import { CommonErrors, EmulatorError } from '../../protocol/emulator-error';
+import { isTokenFailure, SECURITY_TOKEN_ERRORS } from '../../protocol/security-token-errors';
 import { PRODUCT_VERSIONS } from '../action';
+import { regionActions } from './regions.handlers';
 import { domainExtensionActions } from './domain-extensions.handlers';
 import { httpsListenerActions } from './https-listeners.handlers';
 import { loadBalancerActions } from './load-balancers.handlers';
@@ -11,8 +13,9 @@ import { serverCertificateActions } from './server-certificates.handlers';
 export const slbService: ProductService = {
   product: 'SLB',
   version: PRODUCT_VERSIONS.SLB,
-  actions: { ...serverCertificateActions, ...loadBalancerActions, ...httpsListenerActions, ...domainExtensionActions },
+  actions: { ...serverCertificateActions, ...regionActions, ...loadBalancerActions, ...httpsListenerActions, ...domainExtensionActions },
   authenticationError: (error: AuthenticationError) => {
+    if (isTokenFailure(error.failure)) return SECURITY_TOKEN_ERRORS[error.failure]();
     switch (error.failure) {
       case 'missing':
         return CommonErrors.missingParameter('Signature');
