@@ -18,7 +18,10 @@ import { startEmulator, type RunningEmulator } from './emulator/emulator';
 import { RequestLoaders } from './loaders/request-loaders';
 import { DEFAULT_RETRY, UpstreamResilience } from './providers/alibaba/resilience';
 import { RpcClient } from './providers/alibaba/rpc-client';
+import { ConfiguredAccounts } from './accounts/configured-accounts';
+import { ChainCredentials, StaticCredentials, type CredentialSource } from './accounts/credentials';
 import { EsaCloudProvider } from './providers/esa/esa-provider';
+import { StsClient, STS_VERSION } from './providers/sts/sts-client';
 import { SlbCloudProvider } from './providers/slb/slb-provider';
 import { buildGatewaySchema } from './schema/build-schema';
 import { createApollo } from './server/apollo';
@@ -93,9 +96,10 @@ const DRAIN_TIMEOUT_MS = 15_000;
 interface Upstream {
   esaEndpoint: string;
   slbEndpoint: string;
+  stsEndpoint: string;
   protocol: 'http' | 'https';
-  accessKeyId: string;
-  accessKeySecret: string;
+  /** The default account's credentials, and those that assume a role account's role without its own key. */
+  credentials: CredentialSource;
 }
 
 /**
@@ -110,14 +114,17 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   if (config.mode === 'local') {
     emulator = await startEmulator({ port: 0, host: '127.0.0.1', log: () => undefined });
     const [accessKeyId, accessKeySecret] = [...emulator.accessKeys][0] as [string, string];
-    upstream = { esaEndpoint: emulator.endpoint, slbEndpoint: emulator.endpoint, protocol: 'http', accessKeyId, accessKeySecret };
+    const credentials = new StaticCredentials({ accessKeyId, accessKeySecret });
+    upstream = { esaEndpoint: emulator.endpoint, slbEndpoint: emulator.endpoint, stsEndpoint: emulator.endpoint, protocol: 'http', credentials };
   } else {
-    const credentials = config.credentials as NonNullable<GatewayConfig['credentials']>;
-    upstream = { esaEndpoint: config.esaEndpoint, slbEndpoint: config.slbEndpoint, protocol: config.protocol, ...credentials };
+    // The ALIBABA_CLOUD_* keys when set, else Alibaba's credentials chain (profile file, ECS RAM role, OIDC/RRSA).
+    const credentials = config.credentials ? new StaticCredentials(config.credentials) : new ChainCredentials();
+    upstream = { esaEndpoint: config.esaEndpoint, slbEndpoint: config.slbEndpoint, stsEndpoint: config.stsEndpoint, protocol: config.protocol, credentials };
   }
 
   const metrics = new GatewayMetrics();
-  const resilience = (product: 'ESA' | 'SLB', ratePerSecond: number) => {
+  // Flow control is per account at the clouds: each account gets its own rate limits and breakers.
+  const resilience = (product: 'ESA' | 'SLB' | 'STS', ratePerSecond: number) => {
     metrics.upstreamBreakerOpen(product, false);
     const breaker = { failures: config.upstreamBreakerFailures, openMs: config.upstreamBreakerOpenMs };
     return new UpstreamResilience(product, { ratePerSecond, breaker, retry: DEFAULT_RETRY }, {
@@ -129,25 +136,34 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       },
     }, tracing);
   };
-  const resilient = { ESA: resilience('ESA', config.upstreamEsaRatePerSecond), SLB: resilience('SLB', config.upstreamSlbRatePerSecond) };
-  const client = (product: 'ESA' | 'SLB', version: string, endpoint: string) =>
+  const rates = { ESA: config.upstreamEsaRatePerSecond, SLB: config.upstreamSlbRatePerSecond, STS: config.upstreamSlbRatePerSecond };
+  const client = (product: 'ESA' | 'SLB' | 'STS', version: string, endpoint: string, credentials: CredentialSource) =>
     new RpcClient({
       product,
       version,
       endpoint,
       protocol: upstream.protocol,
-      accessKeyId: upstream.accessKeyId,
-      accessKeySecret: upstream.accessKeySecret,
+      credentials,
       timeoutMs: config.upstreamTimeoutMs,
-      resilience: resilient[product],
+      resilience: resilience(product, rates[product]),
       tracing,
       observe: (action, outcome, seconds, requestId) => {
         metrics.observeUpstream(product, action, outcome, seconds);
         currentRequestScope()?.upstream.push({ product, action, outcome, ms: Math.round(seconds * 1000), ...(requestId ? { requestId } : {}) });
       },
     });
-  const esa = new EsaCloudProvider(client('ESA', '2024-09-10', upstream.esaEndpoint), { concurrency: config.upstreamConcurrency });
-  const slb = new SlbCloudProvider(client('SLB', '2014-05-15', upstream.slbEndpoint), { concurrency: config.upstreamConcurrency });
+  const accounts = ConfiguredAccounts.wire(
+    config.accounts,
+    {
+      defaultCredentials: upstream.credentials,
+      sts: (credentials) => new StsClient(client('STS', STS_VERSION, upstream.stsEndpoint, credentials)),
+      products: ({ id, credentials, esaEndpoint }) => ({
+        esa: new EsaCloudProvider(client('ESA', '2024-09-10', esaEndpoint ?? upstream.esaEndpoint, credentials), { accountId: id, concurrency: config.upstreamConcurrency }),
+        slb: new SlbCloudProvider(client('SLB', '2014-05-15', upstream.slbEndpoint, credentials), { accountId: id, concurrency: config.upstreamConcurrency }),
+      }),
+    },
+    config.slbRegions,
+  );
 
   const redis = config.redisUrl ? new RedisStore({ url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs }) : undefined;
   const store: KeyValueStore = redis ?? new MemoryStore();
@@ -189,7 +205,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   const cache = new CertificateCache(readThrough, policy);
 
   // The inventory: the shared index (Redis, or this process), this instance's view of it, and the sweep.
-  const inventory = new Inventory(config.redisUrl ? new RedisInventoryStore({ url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs }) : new MemoryInventoryStore(), DEFAULT_ACCOUNT);
+  const inventory = new Inventory(config.redisUrl ? new RedisInventoryStore({ url: config.redisUrl, cluster: config.redisCluster, commandTimeoutMs: config.cacheTimeoutMs }) : new MemoryInventoryStore());
   // Answers kept from the inventory are dropped on every change it hears.
   if (answers) inventory.onChange(() => answers.forget([INVENTORY_ANSWERS]));
   await inventory.start();
@@ -221,13 +237,11 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     ...(webhooks ? { webhooks } : {}),
     thresholds: config.expiryThresholdsDays,
     expiringDays: config.expiringDays,
-    accountId: DEFAULT_ACCOUNT,
     now: options.now ?? Date.now,
     failed: (error) => logger.warn({ error: error.message }, 'certificate events could not be sent; they are found again by the next detection'),
   });
   const inventoryUpdates = radar.updates();
-  const sweeper = new InventorySweeper(esa, slb, inventory, {
-    slbRegions: config.slbRegions,
+  const sweeper = new InventorySweeper(accounts.list, inventory, {
     concurrency: config.upstreamConcurrency,
     sourceFailed: (source) => metrics.sweepFailed(source),
     swept: (deltas) => radar.afterSweep(deltas),
@@ -243,14 +257,18 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   // One bus per instance: what is published on any instance reaches the subscribers of all.
   /** What a request's resolvers get (and each event a subscription delivers): its own loaders and clock, for the caller's access. */
   const requestContext = (access: Access, recorder?: AnswerRecorder): GatewayContext => {
-    const reader = new RequestLoaders(esa, slb, cache, recorder);
+    const reader = new RequestLoaders(accounts, cache, recorder);
     const clock = new RequestClock(new Date());
     const readFromInventory = recorder ? () => recorder.fresh(INVENTORY_ANSWERS, Infinity) : undefined;
     return {
-      certificates: new CertificateService(reader, esa, slb, access, inventoryUpdates),
+      certificates: new CertificateService(reader, accounts, access, { inventory: inventoryUpdates, siteAccounts: (siteId) => inventory.accountsOfSite(siteId) }),
       access,
       clock,
-      inventory: new InventoryReader(inventory, access, clock, config.expiringDays, readFromInventory),
+      inventory: new InventoryReader(inventory, access, clock, {
+        expiringDays: config.expiringDays,
+        accounts: accounts.list,
+        ...(readFromInventory ? { readFrom: readFromInventory } : {}),
+      }),
       expiringDays: config.expiringDays,
       events,
     };
@@ -342,9 +360,6 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     },
   };
 }
-
-/** The account of the single set of credentials (several accounts come with ACCOUNTS). */
-const DEFAULT_ACCOUNT = 'default';
 
 /** What answers made from the inventory depend on: dropped from the answer cache when it changes. */
 const INVENTORY_ANSWERS = 'cg:v1:{inv}:entries';

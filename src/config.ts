@@ -1,5 +1,6 @@
 /** The gateway's settings (README.md, Settings), read once from the environment into a frozen object. */
 import { readFileSync } from 'node:fs';
+import { parseAccounts, type AccountSpec } from './accounts/account-settings';
 import { parseApiKeys, type ApiKeySpec } from './server/auth/api-keys';
 import { DEFAULT_LIMITS, type OperationLimits } from './server/limits/operation-cost';
 import { parseThresholds, parseWebhooks, type WebhookTarget } from './radar/webhook-settings';
@@ -11,8 +12,11 @@ export interface GatewayConfig {
   /** `local`: the embedded emulator; `cloud`: the real endpoints. */
   mode: 'local' | 'cloud';
   credentials?: { accessKeyId: string; accessKeySecret: string };
+  /** ACCOUNTS: the accounts read; empty: one, `default`, with the default credentials. */
+  accounts: AccountSpec[];
   esaEndpoint: string;
   slbEndpoint: string;
+  stsEndpoint: string;
   protocol: 'http' | 'https';
   redisUrl?: string;
   /** The URL is a Redis Cluster seed node. */
@@ -55,8 +59,8 @@ export interface GatewayConfig {
   inventoryRefreshSeconds: number;
   /** Days left under which a certificate is EXPIRING. */
   expiringDays: number;
-  /** SLB regions the inventory reads. */
-  slbRegions: string[];
+  /** SLB regions the default account's inventory reads (SLB_REGIONS); absent: every region it has. */
+  slbRegions?: string[];
   /** Where certificate events are delivered (Standard Webhooks). */
   webhooks: WebhookTarget[];
   /** Loopback, private and link-local webhook targets are refused unless this is set. */
@@ -96,11 +100,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
   if ((accessKeyId === undefined) !== (accessKeySecret === undefined)) {
     throw new ConfigError('ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET go together: set both or neither.');
   }
-  const mode = get('GATEWAY_MODE') ?? (accessKeyId ? 'cloud' : 'local');
+  const accounts = readJsonSetting('ACCOUNTS', get('ACCOUNTS'), get('ACCOUNTS_FILE'), parseAccounts);
+  const mode = get('GATEWAY_MODE') ?? (accessKeyId || accounts.length ? 'cloud' : 'local');
   if (mode !== 'local' && mode !== 'cloud') throw new ConfigError(`GATEWAY_MODE must be local or cloud, got "${mode}".`);
-  if (mode === 'cloud' && !accessKeyId) {
-    throw new ConfigError('GATEWAY_MODE=cloud needs ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET.');
-  }
+  // In cloud mode without keys, the default credentials come from Alibaba's chain (profile file, ECS RAM role, OIDC/RRSA).
   const protocol = get('ALIBABA_CLOUD_PROTOCOL') ?? 'https';
   if (protocol !== 'http' && protocol !== 'https') throw new ConfigError(`ALIBABA_CLOUD_PROTOCOL must be http or https, got "${protocol}".`);
   const endpoint = (name: string, fallback: string) => {
@@ -133,8 +136,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     host: get('HOST') ?? '127.0.0.1',
     mode,
     ...(accessKeyId && accessKeySecret ? { credentials: { accessKeyId, accessKeySecret } } : {}),
+    accounts,
     esaEndpoint: endpoint('ESA_ENDPOINT', 'esa.cn-hangzhou.aliyuncs.com'),
     slbEndpoint: endpoint('SLB_ENDPOINT', 'slb.aliyuncs.com'),
+    stsEndpoint: endpoint('STS_ENDPOINT', 'sts.aliyuncs.com'),
     protocol,
     ...(redisUrl ? { redisUrl } : {}),
     redisCluster: flag('REDIS_CLUSTER', false),
@@ -170,7 +175,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     maxBatch: integer('MAX_BATCH_OPERATIONS', 10, 1, 1_000),
     inventoryRefreshSeconds: integer('INVENTORY_REFRESH_SECONDS', 300, 5, 86_400),
     expiringDays: integer('EXPIRING_DAYS', 30, 1, 365),
-    slbRegions: regionList(get('SLB_REGIONS') ?? 'cn-hangzhou,cn-shanghai'),
+    ...(get('SLB_REGIONS') === undefined ? {} : { slbRegions: regionList(get('SLB_REGIONS') as string) }),
     webhooks: readJsonSetting('WEBHOOKS', get('WEBHOOKS'), get('WEBHOOKS_FILE'), parseWebhooks),
     webhookAllowPrivate: flag('WEBHOOK_ALLOW_PRIVATE', mode === 'local'),
     webhookRetryBaseMs: integer('WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),

@@ -1,4 +1,4 @@
-import { type Certificate, type CertificateRef } from '../domain/certificate';
+import { type Certificate, type CertificateRef, type RegionKey, type SiteKey } from '../domain/certificate';
 import { type Change } from '../domain/certificate-reader';
 import { type GatewayError } from '../domain/errors/gateway-error';
 import { type Fetched } from '../domain/ports';
@@ -36,41 +36,43 @@ export class CertificateCache {
     return this.cache.getMany(refs.map(CacheKeys.certificate), this.certificate, (indexes) => fetch(indexes.map((index) => refs[index] as CertificateRef)), tracker);
   }
 
-  sites(ids: readonly string[], fetch: (ids: string[]) => Promise<Fetched<Site>[]>, tracker?: ReadTracker): Promise<Fetched<Site>[]> {
-    return this.cache.getMany(ids.map(CacheKeys.site), this.site, (indexes) => fetch(indexes.map((index) => ids[index] as string)), tracker);
+  sites(keys: readonly SiteKey[], fetch: (keys: SiteKey[]) => Promise<Fetched<Site>[]>, tracker?: ReadTracker): Promise<Fetched<Site>[]> {
+    return this.cache.getMany(keys.map(CacheKeys.site), this.site, (indexes) => fetch(indexes.map((index) => keys[index] as SiteKey)), tracker);
   }
 
-  allSites(fetch: () => Promise<Site[]>, tracker?: ReadTracker): Promise<Site[]> {
-    return this.one(CacheKeys.sites(), this.siteList, fetch, tracker);
+  /** One account's sites. */
+  allSites(accountId: string, fetch: () => Promise<Site[]>, tracker?: ReadTracker): Promise<Site[]> {
+    return this.one(CacheKeys.sites(accountId), this.siteList, fetch, tracker);
   }
 
   /** The lists of several sites in one store round trip; each miss fetched on its own (the cloud lists one site per call). */
-  siteCertificates(siteIds: readonly string[], fetch: (siteId: string) => Promise<Certificate[]>, tracker?: ReadTracker): Promise<Fetched<Certificate[]>[]> {
-    return this.lists(siteIds, CacheKeys.siteCertificates, fetch, tracker);
+  siteCertificates(sites: readonly SiteKey[], fetch: (site: SiteKey) => Promise<Certificate[]>, tracker?: ReadTracker): Promise<Fetched<Certificate[]>[]> {
+    return this.lists(sites, CacheKeys.siteCertificates, fetch, tracker);
   }
 
-  regionCertificates(regionIds: readonly string[], fetch: (regionId: string) => Promise<Certificate[]>, tracker?: ReadTracker): Promise<Fetched<Certificate[]>[]> {
-    return this.lists(regionIds, CacheKeys.regionCertificates, fetch, tracker);
+  regionCertificates(regions: readonly RegionKey[], fetch: (region: RegionKey) => Promise<Certificate[]>, tracker?: ReadTracker): Promise<Fetched<Certificate[]>[]> {
+    return this.lists(regions, CacheKeys.regionCertificates, fetch, tracker);
   }
 
   invalidate(change: Change): Promise<void> {
     const keys: CacheKey[] = [];
+    const { accountId } = change;
     if (change.ref) keys.push(CacheKeys.certificate(change.ref));
-    if (change.siteId) keys.push(CacheKeys.siteCertificates(change.siteId));
-    if (change.regionId) keys.push(CacheKeys.regionCertificates(change.regionId));
+    if (change.siteId) keys.push(CacheKeys.siteCertificates({ accountId, siteId: change.siteId }));
+    if (change.regionId) keys.push(CacheKeys.regionCertificates({ accountId, regionId: change.regionId }));
     return this.cache.invalidate(keys);
   }
 
-  private lists(
-    ids: readonly string[],
-    keyOf: (id: string) => CacheKey,
-    fetch: (id: string) => Promise<Certificate[]>,
+  private lists<Key>(
+    ids: readonly Key[],
+    keyOf: (id: Key) => CacheKey,
+    fetch: (id: Key) => Promise<Certificate[]>,
     tracker: ReadTracker | undefined,
   ): Promise<Fetched<Certificate[]>[]> {
     return this.cache.getMany(
       ids.map(keyOf),
       this.certificateList,
-      (indexes) => Promise.all(indexes.map((index) => fetch(ids[index] as string).catch((error: unknown) => error as GatewayError))),
+      (indexes) => Promise.all(indexes.map((index) => fetch(ids[index] as Key).catch((error: unknown) => error as GatewayError))),
       tracker,
     );
   }

@@ -3,32 +3,51 @@ import { GatewayError } from './errors/gateway-error';
 
 export type Scope = 'certificates:read' | 'certificates:write';
 
+/** A caller's allow-lists: absent means every account (site, region). */
+export interface Allowed {
+  accounts?: readonly string[];
+  sites?: readonly string[];
+  regions?: readonly string[];
+}
+
 /**
- * What one caller may see and change. `sites` / `regions` are allow-lists: absent means every site
- * (region). Lists are filtered to what is allowed; direct access elsewhere is FORBIDDEN.
+ * What one caller may see and change. `accounts` / `sites` / `regions` are allow-lists: absent means
+ * every account (site, region). Lists are filtered to what is allowed; direct access elsewhere is
+ * FORBIDDEN.
  */
 export class Access {
+  private readonly accounts?: ReadonlySet<string>;
+  private readonly sites?: ReadonlySet<string>;
+  private readonly regions?: ReadonlySet<string>;
+
   private constructor(
     private readonly scopes: ReadonlySet<Scope>,
-    private readonly sites?: ReadonlySet<string>,
-    private readonly regions?: ReadonlySet<string>,
-  ) {}
+    allowed: Allowed = {},
+  ) {
+    if (allowed.accounts) this.accounts = new Set(allowed.accounts);
+    if (allowed.sites) this.sites = new Set(allowed.sites);
+    if (allowed.regions) this.regions = new Set(allowed.regions);
+  }
 
   static unrestricted(): Access {
     return new Access(new Set<Scope>(['certificates:read', 'certificates:write']));
   }
 
-  static of(scopes: readonly Scope[], sites?: readonly string[], regions?: readonly string[]): Access {
-    return new Access(new Set(scopes), sites ? new Set(sites) : undefined, regions ? new Set(regions) : undefined);
+  static of(scopes: readonly Scope[], allowed: Allowed = {}): Access {
+    return new Access(new Set(scopes), allowed);
   }
 
-  /** Whether some sites or regions are out of this caller's sight. */
+  /** Whether some accounts, sites or regions are out of this caller's sight. */
   get limited(): boolean {
-    return this.sites !== undefined || this.regions !== undefined;
+    return this.accounts !== undefined || this.sites !== undefined || this.regions !== undefined;
   }
 
   can(scope: Scope): boolean {
     return this.scopes.has(scope);
+  }
+
+  seesAccount(accountId: string): boolean {
+    return !this.accounts || this.accounts.has(accountId);
   }
 
   seesSite(siteId: string): boolean {
@@ -39,6 +58,10 @@ export class Access {
     return !this.regions || this.regions.has(regionId);
   }
 
+  requireAccount(accountId: string): void {
+    if (!this.seesAccount(accountId)) throw forbidden(`This API key may not use account ${accountId}.`);
+  }
+
   requireSite(siteId: string): void {
     if (!this.seesSite(siteId)) throw forbidden(`This API key may not use site ${siteId}.`);
   }
@@ -47,7 +70,13 @@ export class Access {
     if (!this.seesRegion(regionId)) throw forbidden(`This API key may not use region ${regionId}.`);
   }
 
+  /** Whether the caller sees this certificate: its account, and its site or region. */
+  sees(ref: CertificateRef): boolean {
+    return this.seesAccount(ref.accountId) && (ref.provider === 'ESA' ? this.seesSite(ref.siteId) : this.seesRegion(ref.regionId));
+  }
+
   require(ref: CertificateRef): void {
+    this.requireAccount(ref.accountId);
     if (ref.provider === 'ESA') this.requireSite(ref.siteId);
     else this.requireRegion(ref.regionId);
   }

@@ -1,4 +1,4 @@
-import { type Certificate, type CertificateRef } from './certificate';
+import { type Certificate, type CertificateRef, type RegionKey, type SiteKey } from './certificate';
 import { type Site } from './site';
 
 /**
@@ -7,10 +7,11 @@ import { type Site } from './site';
  */
 export interface CertificateReader {
   certificate(ref: CertificateRef): Promise<Certificate>;
-  sites(): Promise<Site[]>;
-  site(siteId: string): Promise<Site>;
-  siteCertificates(siteId: string): Promise<Certificate[]>;
-  regionCertificates(regionId: string): Promise<Certificate[]>;
+  /** One account's sites. */
+  sites(accountId: string): Promise<Site[]>;
+  site(key: SiteKey): Promise<Site>;
+  siteCertificates(key: SiteKey): Promise<Certificate[]>;
+  regionCertificates(key: RegionKey): Promise<Certificate[]>;
   /**
    * After a mutation: forget what was read about the changed certificate and the lists it is in, in
    * this request and in the shared cache, so later reads (here and on every instance) see the change.
@@ -18,7 +19,9 @@ export interface CertificateReader {
   changed(change: Change): Promise<void>;
 }
 
+/** What a change touched, in one account. */
 export interface Change {
+  accountId: string;
   ref?: CertificateRef;
   siteId?: string;
   regionId?: string;

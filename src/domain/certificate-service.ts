@@ -1,5 +1,5 @@
 import { type Access } from './access';
-import { regionOf, siteOf, type Certificate, type CertificateRef } from './certificate';
+import { regionOf, siteOf, type Certificate, type CertificateRef, type RegionKey, type SiteKey } from './certificate';
 import { type Change, type CertificateReader } from './certificate-reader';
 import { GatewayError } from './errors/gateway-error';
 import { decodeCertificateId } from './global-id';
@@ -15,7 +15,7 @@ import { checkFreeCertificateDomains } from './validation/free-certificate-domai
 import { checkRegionId, checkSiteId, checkValidityDays } from './validation/identifiers';
 import { checkAliCloudCertificateName, checkNewName, checkUploadedName } from './validation/server-certificate-names';
 import { checkCertificateAndKey, checkCsr } from './validation/pem-checks';
-import { type EsaProvider, type InventoryUpdates, type SlbProvider } from './ports';
+import { type CloudAccount, type CloudAccounts, type InventoryUpdates } from './ports';
 
 /**
  * The gateway's operations, per request. Reads go through the request's reader (batched, memoised);
@@ -23,19 +23,73 @@ import { type EsaProvider, type InventoryUpdates, type SlbProvider } from './por
  * reader forget what it knew, here and in the shared cache: after a success, and after a call whose
  * outcome is unknown, since the cloud may have made that change too.
  */
+export interface CertificateServiceOptions {
+  /** Where mutations write what they made (the inventory). */
+  inventory?: InventoryUpdates;
+  /** The accounts a site was seen in (the inventory's sweeps), so a site id finds its account. */
+  siteAccounts?: (siteId: string) => readonly string[];
+}
+
 export class CertificateService {
   constructor(
     private readonly reader: CertificateReader,
-    private readonly esa: EsaProvider,
-    private readonly slb: SlbProvider,
+    private readonly accounts: CloudAccounts,
     private readonly access: Access,
-    private readonly inventory?: InventoryUpdates,
+    private readonly options: CertificateServiceOptions = {},
   ) {}
+
+  private get inventory(): InventoryUpdates | undefined {
+    return this.options.inventory;
+  }
+
+  /** The reference behind a global id (ids minted before accounts name the first account). */
+  ref(id: string): CertificateRef {
+    return decodeCertificateId(id, this.accounts.first);
+  }
 
   // Async so a refusal (a bad id, an id the caller may not see) is a rejection, never a throw; the
   // reader's load still happens in the caller's tick, so ids asked together are batched together.
   async certificate(id: string): Promise<Certificate> {
-    return this.read(decodeCertificateId(id));
+    return this.read(this.ref(id));
+  }
+
+  /** The accounts this caller may use, in configured order. */
+  visibleAccounts(): string[] {
+    return this.accounts.ids.filter((accountId) => this.access.seesAccount(accountId));
+  }
+
+  /**
+   * The account a site id names: the one given (which must exist and be the caller's), else the one
+   * account the site was seen in among the caller's, else the caller's first account. A site seen in
+   * several of the caller's accounts is ambiguous: the caller names the account.
+   */
+  siteKey(siteId: string, accountId: string | undefined, action: string): SiteKey {
+    const checked = checkSiteId(siteId, action);
+    if (accountId !== undefined) return { accountId: this.account(accountId).id, siteId: checked };
+    const seen = (this.options.siteAccounts?.(checked) ?? []).filter((id) => this.access.seesAccount(id) && this.accounts.ids.includes(id));
+    if (seen.length > 1) {
+      throw GatewayError.refused('InvalidParameter', 'GATEWAY', `Site ${checked} is in the accounts ${seen.join(', ')}: name the account (accountId).`, action);
+    }
+    return { accountId: seen[0] ?? this.defaultAccount(), siteId: checked };
+  }
+
+  /** The account an SLB region is used in: the one given, else the caller's first account. */
+  regionKey(regionId: string, accountId: string | undefined, action: string): RegionKey {
+    const checked = checkRegionId(regionId, action);
+    return { accountId: accountId === undefined ? this.defaultAccount() : this.account(accountId).id, regionId: checked };
+  }
+
+  /** A configured account the caller may use, or BAD_USER_INPUT (unknown) / FORBIDDEN (not the caller's). */
+  private account(accountId: string): CloudAccount {
+    const account = this.accounts.get(accountId);
+    this.access.requireAccount(account.id);
+    return account;
+  }
+
+  private defaultAccount(): string {
+    const [first] = this.visibleAccounts();
+    if (first === undefined) throw new GatewayError('FORBIDDEN', 'This API key may not use any configured account.', { provider: 'GATEWAY' });
+    return first;
   }
 
   /** One promise per id, in order: a bad or missing id fails its own slot only. */
@@ -43,8 +97,9 @@ export class CertificateService {
     return ids.map((id) => this.certificate(id));
   }
 
-  esaCertificate(siteId: string, id: string): Promise<Certificate> {
-    return this.read({ provider: 'ESA', kind: 'EDGE', siteId: checkSiteId(siteId, 'GetCertificate'), nativeId: checkNativeId(id) });
+  async esaCertificate(siteId: string, id: string, accountId?: string): Promise<Certificate> {
+    const site = this.siteKey(siteId, accountId, 'GetCertificate');
+    return this.read({ provider: 'ESA', kind: 'EDGE', ...site, nativeId: checkNativeId(id) });
   }
 
   /**
@@ -54,29 +109,38 @@ export class CertificateService {
   async serverCertificates(
     regionId: string,
     ids?: readonly string[],
-    indexed?: (regionId: string, fetch: () => Promise<Certificate[]>) => Promise<Certificate[]>,
+    indexed?: (region: RegionKey, fetch: () => Promise<Certificate[]>) => Promise<Certificate[]>,
+    accountId?: string,
   ): Promise<{ certificates: Certificate[]; fromIndex: boolean }> {
-    this.access.requireRegion(checkRegionId(regionId, 'DescribeServerCertificates'));
-    const fetch = () => this.reader.regionCertificates(regionId);
-    const all = indexed ? await indexed(regionId, fetch) : await fetch();
+    const region = this.regionKey(regionId, accountId, 'DescribeServerCertificates');
+    this.access.requireRegion(region.regionId);
+    const fetch = () => this.reader.regionCertificates(region);
+    const all = indexed ? await indexed(region, fetch) : await fetch();
     const wanted = ids === undefined ? undefined : new Set(ids);
     return { certificates: wanted ? all.filter((certificate) => wanted.has(certificate.ref.nativeId)) : all, fromIndex: indexed !== undefined };
   }
 
-  /** The sites this caller may see. */
+  /**
+   * The sites this caller may see, in every account it may use. An account that cannot be read
+   * leaves its sites out while others answer; when none can, its error is the answer.
+   */
   async sites(): Promise<Site[]> {
-    return (await this.reader.sites()).filter((site) => this.access.seesSite(site.id));
+    const read = await Promise.allSettled(this.visibleAccounts().map((accountId) => this.reader.sites(accountId)));
+    const failed = read.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed && read.every((result) => result.status === 'rejected')) throw failed.reason;
+    return read.flatMap((result) => (result.status === 'fulfilled' ? result.value : [])).filter((site) => this.access.seesSite(site.id));
   }
 
-  site(siteId: string): Promise<Site> {
-    const checked = checkSiteId(siteId, 'GetSite');
-    this.access.requireSite(checked);
-    return this.reader.site(checked);
+  async site(siteId: string, accountId?: string): Promise<Site> {
+    const key = this.siteKey(siteId, accountId, 'GetSite');
+    this.access.requireSite(key.siteId);
+    return this.reader.site(key);
   }
 
-  siteCertificates(siteId: string): Promise<Certificate[]> {
-    this.access.requireSite(siteId);
-    return this.reader.siteCertificates(siteId);
+  siteCertificates(site: SiteKey): Promise<Certificate[]> {
+    this.access.requireAccount(site.accountId);
+    this.access.requireSite(site.siteId);
+    return this.reader.siteCertificates(site);
   }
 
   /** The certificate an application created, read through the batch reader. */
@@ -90,18 +154,19 @@ export class CertificateService {
     return this.reader.certificate(ref);
   }
 
-  async applyCertificate(siteId: string, domains: readonly string[], type: FreeCertificateType): Promise<ApplyCertificateResult> {
-    const checkedSiteId = checkSiteId(siteId, 'ApplyCertificate');
-    this.access.requireSite(checkedSiteId);
-    const input = { siteId: checkedSiteId, domains: checkFreeCertificateDomains(domains, type), type };
-    const result = await this.change({ siteId: input.siteId }, () => this.esa.applyCertificate(input));
-    await this.reader.changed({ siteId: input.siteId });
+  async applyCertificate(siteId: string, domains: readonly string[], type: FreeCertificateType, accountId?: string): Promise<ApplyCertificateResult> {
+    const site = this.siteKey(siteId, accountId, 'ApplyCertificate');
+    this.access.requireSite(site.siteId);
+    const input = { siteId: site.siteId, domains: checkFreeCertificateDomains(domains, type), type };
+    const result = await this.change(site, () => this.esa(site).applyCertificate(input));
+    await this.reader.changed(site);
     await this.indexed(Promise.all(result.applications.map((application) => this.reader.certificate(application.ref))), 'applied');
     return result;
   }
 
-  async uploadSiteCertificate(input: { siteId: string; certificate?: string; privateKey?: string; name?: string; casId?: string }): Promise<Certificate> {
-    const siteId = checkSiteId(input.siteId, 'SetCertificate');
+  async uploadSiteCertificate(input: { siteId: string; accountId?: string; certificate?: string; privateKey?: string; name?: string; casId?: string }): Promise<Certificate> {
+    const site = this.siteKey(input.siteId, input.accountId, 'SetCertificate');
+    const { siteId } = site;
     this.access.requireSite(siteId);
     checkName(input.name, 'ESA', 'SetCertificate');
     const name = input.name === undefined ? {} : { name: input.name };
@@ -109,26 +174,27 @@ export class CertificateService {
     if (input.casId !== undefined) {
       if (input.certificate !== undefined || input.privateKey !== undefined) throw refusedBoth();
       const attach = { siteId, kind: 'cas' as const, casId: input.casId, ...name };
-      ref = await this.change({ siteId }, () => this.esa.setCertificate(attach));
+      ref = await this.change(site, () => this.esa(site).setCertificate(attach));
     } else {
       if (input.certificate === undefined || input.privateKey === undefined) {
         throw GatewayError.refused('InvalidParameter', 'ESA', 'Give certificate and privateKey, or casId.', 'SetCertificate');
       }
       checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'SetCertificate');
       const upload = { siteId, kind: 'upload' as const, certificate: input.certificate, privateKey: input.privateKey, ...name };
-      ref = await this.change({ siteId }, () => this.esa.setCertificate(upload));
+      ref = await this.change(site, () => this.esa(site).setCertificate(upload));
     }
-    await this.reader.changed({ siteId, ref });
+    await this.reader.changed({ ...site, ref });
     return this.indexed(this.reader.certificate(ref), 'uploaded');
   }
 
-  async uploadOriginClientCertificate(input: { siteId: string; certificate: string; privateKey: string; name?: string }): Promise<Certificate> {
-    const siteId = checkSiteId(input.siteId, 'UploadSiteOriginClientCertificate');
-    this.access.requireSite(siteId);
+  async uploadOriginClientCertificate(input: { siteId: string; accountId?: string; certificate: string; privateKey: string; name?: string }): Promise<Certificate> {
+    const site = this.siteKey(input.siteId, input.accountId, 'UploadSiteOriginClientCertificate');
+    this.access.requireSite(site.siteId);
     checkName(input.name, 'ESA', 'UploadSiteOriginClientCertificate');
     checkCertificateAndKey(input.certificate, input.privateKey, 'ESA', 'UploadSiteOriginClientCertificate');
-    const certificate = await this.change({ siteId }, () => this.esa.uploadOriginClientCertificate({ ...input, siteId }));
-    await this.reader.changed({ siteId });
+    const upload = { siteId: site.siteId, certificate: input.certificate, privateKey: input.privateKey, ...(input.name === undefined ? {} : { name: input.name }) };
+    const certificate = await this.change(site, () => this.esa(site).uploadOriginClientCertificate(upload));
+    await this.reader.changed(site);
     // The upload answer describes the certificate without its name, PEM or SANs
     // (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-uploadsiteoriginclientcertificate): the
     // name is the one just given, and the PEM just uploaded is the certificate.
@@ -137,8 +203,9 @@ export class CertificateService {
     return this.indexed(Promise.resolve(withPemFacts(named, input.certificate)), 'uploaded');
   }
 
-  async createClientCertificate(input: { siteId: string; csr?: string; keyAlgorithm?: 'RSA' | 'ECDSA'; validityDays: number }): Promise<CreatedClientCertificate> {
-    const siteId = checkSiteId(input.siteId, 'CreateClientCertificate');
+  async createClientCertificate(input: { siteId: string; accountId?: string; csr?: string; keyAlgorithm?: 'RSA' | 'ECDSA'; validityDays: number }): Promise<CreatedClientCertificate> {
+    const site = this.siteKey(input.siteId, input.accountId, 'CreateClientCertificate');
+    const { siteId } = site;
     this.access.requireSite(siteId);
     const validityDays = checkValidityDays(input.validityDays);
     if (input.csr !== undefined) {
@@ -147,14 +214,16 @@ export class CertificateService {
       }
       checkCsr(input.csr);
     }
-    const created = await this.change({ siteId }, () => this.esa.createClientCertificate({ ...input, siteId, validityDays }));
-    await this.reader.changed({ siteId });
+    const request = { siteId, validityDays, ...(input.csr === undefined ? {} : { csr: input.csr }), ...(input.keyAlgorithm === undefined ? {} : { keyAlgorithm: input.keyAlgorithm }) };
+    const created = await this.change(site, () => this.esa(site).createClientCertificate(request));
+    await this.reader.changed(site);
     // Completed from its PEM like every read (the create answer has no SANs or key algorithm).
     return { ...created, certificate: await this.indexed(Promise.resolve(withPemFacts(created.certificate)), 'created') };
   }
 
-  async uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate> {
-    const regionId = checkRegionId(input.regionId, 'UploadServerCertificate');
+  async uploadServerCertificate(input: ServerCertificateInput & { accountId?: string }): Promise<Certificate> {
+    const region = this.regionKey(input.regionId, input.accountId, 'UploadServerCertificate');
+    const { regionId } = region;
     this.access.requireRegion(regionId);
     const name = checkUploadedName(input.name);
     checkName(input.aliCloudCertificateName, 'SLB', 'UploadServerCertificate');
@@ -169,47 +238,59 @@ export class CertificateService {
     } else if (input.aliCloudCertificateId === undefined) {
       throw GatewayError.refused('InvalidParameter', 'SLB', 'Give serverCertificate and privateKey, or aliCloudCertificateId.', 'UploadServerCertificate');
     }
-    const certificate = await this.change({ regionId }, () => this.slb.uploadServerCertificate({ ...input, regionId, name }));
-    await this.reader.changed({ regionId });
+    const { accountId: _account, ...upload } = input;
+    const certificate = await this.change(region, () => this.slb(region).uploadServerCertificate({ ...upload, regionId, name }));
+    await this.reader.changed(region);
     return this.indexed(Promise.resolve(certificate), 'uploaded');
   }
 
   async revokeClientCertificate(id: string): Promise<Certificate> {
-    const ref = clientRef(id);
+    const ref = clientRef(this.ref(id));
     this.access.require(ref);
-    await this.change({ ref, siteId: siteOf(ref) }, () => this.esa.revokeClientCertificate(ref));
-    await this.reader.changed({ ref, siteId: siteOf(ref) });
+    const touched = { accountId: ref.accountId, ref, siteId: siteOf(ref) };
+    await this.change(touched, () => this.esa(ref).revokeClientCertificate(ref));
+    await this.reader.changed(touched);
     return this.indexed(this.reader.certificate(ref), 'revoked');
   }
 
   async activateClientCertificate(id: string): Promise<Certificate> {
-    const ref = clientRef(id);
+    const ref = clientRef(this.ref(id));
     this.access.require(ref);
-    await this.change({ ref, siteId: siteOf(ref) }, () => this.esa.activateClientCertificate(ref));
-    await this.reader.changed({ ref, siteId: siteOf(ref) });
+    const touched = { accountId: ref.accountId, ref, siteId: siteOf(ref) };
+    await this.change(touched, () => this.esa(ref).activateClientCertificate(ref));
+    await this.reader.changed(touched);
     return this.indexed(this.reader.certificate(ref), 'activated');
   }
 
   async renameCertificate(id: string, name: string): Promise<Certificate> {
-    const ref = decodeCertificateId(id);
+    const ref = this.ref(id);
     this.access.require(ref);
     if (ref.provider !== 'SLB') {
       throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'Only SLB server certificates can be renamed.', 'SetServerCertificateName');
     }
     const newName = checkNewName(name);
-    await this.change({ ref, regionId: regionOf(ref) }, () => this.slb.renameServerCertificate(ref, newName));
-    await this.reader.changed({ ref, regionId: regionOf(ref) });
+    const touched = { accountId: ref.accountId, ref, regionId: regionOf(ref) };
+    await this.change(touched, () => this.slb(ref).renameServerCertificate(ref, newName));
+    await this.reader.changed(touched);
     return this.indexed(this.reader.certificate(ref), 'renamed');
   }
 
   async deleteCertificate(id: string): Promise<CertificateRef> {
-    const ref = decodeCertificateId(id);
+    const ref = this.ref(id);
     this.access.require(ref);
-    const touched = { ref, siteId: siteOf(ref), regionId: regionOf(ref) };
-    await this.change(touched, () => (ref.provider === 'ESA' ? this.esa : this.slb).deleteCertificate(ref));
+    const touched = { accountId: ref.accountId, ref, siteId: siteOf(ref), regionId: regionOf(ref) };
+    await this.change(touched, () => (ref.provider === 'ESA' ? this.esa(ref) : this.slb(ref)).deleteCertificate(ref));
     await this.reader.changed(touched);
     await this.inventory?.remove([ref]).catch(() => undefined);
     return ref;
+  }
+
+  private esa(where: { accountId: string }) {
+    return this.accounts.get(where.accountId).esa;
+  }
+
+  private slb(where: { accountId: string }) {
+    return this.accounts.get(where.accountId).slb;
   }
 
   /**
@@ -240,8 +321,7 @@ export class CertificateService {
   }
 }
 
-function clientRef(id: string): CertificateRef {
-  const ref = decodeCertificateId(id);
+function clientRef(ref: CertificateRef): CertificateRef {
   if (ref.kind !== 'CLIENT') throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'The id is not an ESA client certificate.');
   return ref;
 }

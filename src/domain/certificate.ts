@@ -7,10 +7,22 @@ export type ProviderName = 'ESA' | 'SLB';
 /** ESA site (edge) certificate, ESA origin mTLS client certificate, ESA-CA client certificate, SLB server certificate. */
 export type CertificateKind = 'EDGE' | 'ORIGIN_CLIENT' | 'CLIENT' | 'SERVER';
 
-/** Where a certificate lives: enough to fetch it again from its cloud API. */
+/** Where a certificate lives: enough to fetch it again from its cloud API, in its account. */
 export type CertificateRef =
-  | { provider: 'ESA'; kind: 'EDGE' | 'ORIGIN_CLIENT' | 'CLIENT'; siteId: string; nativeId: string }
-  | { provider: 'SLB'; kind: 'SERVER'; regionId: string; nativeId: string };
+  | { provider: 'ESA'; kind: 'EDGE' | 'ORIGIN_CLIENT' | 'CLIENT'; accountId: string; siteId: string; nativeId: string }
+  | { provider: 'SLB'; kind: 'SERVER'; accountId: string; regionId: string; nativeId: string };
+
+/** An ESA site of one account: what a site's lists are read for. */
+export interface SiteKey {
+  accountId: string;
+  siteId: string;
+}
+
+/** An SLB region of one account: what a region's list is read for. */
+export interface RegionKey {
+  accountId: string;
+  regionId: string;
+}
 
 export interface DomainValidation {
   id: string;

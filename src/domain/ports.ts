@@ -42,6 +42,24 @@ export interface EsaProvider extends CloudProvider {
   activateClientCertificate(ref: CertificateRef): Promise<void>;
 }
 
+/** One cloud account behind the gateway: its two products, signed with its credentials. */
+export interface CloudAccount {
+  readonly id: string;
+  readonly esa: EsaProvider;
+  readonly slb: SlbProvider;
+}
+
+/**
+ * Every account the gateway reads, in the order configured. The first is where ids minted before
+ * accounts existed resolve, and where a change that names no account goes.
+ */
+export interface CloudAccounts {
+  readonly first: string;
+  readonly ids: readonly string[];
+  /** The account, or a BAD_USER_INPUT refusal naming the unknown id. */
+  get(accountId: string): CloudAccount;
+}
+
 /**
  * The inventory's side of a mutation: what was made or changed goes into the shared index at once, so
  * every instance lists it in its next request; what was deleted leaves it.
@@ -51,11 +69,13 @@ export interface InventoryUpdates {
   upsert(certificates: readonly Certificate[], change: string): Promise<void>;
   remove(refs: readonly CertificateRef[]): Promise<void>;
   /** A change whose outcome is unknown touched these lists: they are read from the cloud until read again. */
-  unsettle(touched: { siteId?: string; regionId?: string }): Promise<void>;
+  unsettle(touched: { accountId: string; siteId?: string; regionId?: string }): Promise<void>;
 }
 
 export interface SlbProvider extends CloudProvider {
   readonly name: 'SLB';
+  /** The regions the account has (DescribeRegions). */
+  describeRegions(): Promise<string[]>;
   describeServerCertificates(regionId: string, ids?: readonly string[]): Promise<Certificate[]>;
   uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate>;
   renameServerCertificate(ref: CertificateRef, name: string): Promise<void>;

@@ -1,10 +1,11 @@
-import { type Certificate, type CertificateRef } from '../domain/certificate';
+import { type Certificate } from '../domain/certificate';
 import { encodeCertificateId } from '../domain/global-id';
 
 /**
  * One certificate in the inventory: its facts as the list operations give them, completed from the
  * PEM where the cloud left values out, without the PEM itself, any key, or the domain validations
- * (those are read from the cloud when a caller asks for them). `source` is the list it came from.
+ * (those are read from the cloud when a caller asks for them). `source` is the list it came from;
+ * `accountId` the account it is in (its ref's).
  */
 export interface InventoryEntry {
   id: string;
@@ -14,9 +15,9 @@ export interface InventoryEntry {
 }
 
 /** What the index stores: no PEM, no key, no domain validations. */
-export function entryOf(certificate: Certificate, source: string, accountId: string): InventoryEntry {
+export function entryOf(certificate: Certificate, source: string): InventoryEntry {
   const { certificatePem: _pem, domainValidations: _validations, ...facts } = certificate;
-  return { id: encodeCertificateId(certificate.ref), source, accountId, certificate: { ...facts, domainValidations: [] } };
+  return { id: encodeCertificateId(certificate.ref), source, accountId: certificate.ref.accountId, certificate: { ...facts, domainValidations: [] } };
 }
 
 const DATE_FIELDS = ['notBefore', 'notAfter', 'createdAt', 'updatedAt'] as const;
@@ -33,11 +34,6 @@ export function decodeEntry(text: string): InventoryEntry {
     if (typeof value === 'string') certificate[field] = new Date(value);
   }
   return entry;
-}
-
-/** The source a certificate's list is read from: one per ESA site, one per SLB region. */
-export function sourceOf(ref: CertificateRef): string {
-  return ref.provider === 'ESA' ? `ESA site ${ref.siteId}` : `SLB ${ref.regionId}`;
 }
 
 /** Equal facts: a sweep writes only what changed. */

@@ -1,10 +1,11 @@
 import { type Access } from '../domain/access';
-import { type Certificate } from '../domain/certificate';
+import { type Certificate, type RegionKey } from '../domain/certificate';
 import { type RequestClock } from '../domain/request-clock';
 import { checkFilter } from './filter-checks';
 import { type Inventory, type InventoryStatus } from './inventory';
 import { type InventoryEntry } from './inventory-entry';
 import { type InventoryFilter, type InventoryOrder, type PageRequest } from './inventory-query';
+import { parseSource, Sources } from './sources';
 
 export interface CertificatePage {
   edges: Array<{ cursor: string; id: string; certificate: Certificate }>;
@@ -18,15 +19,36 @@ export interface CertificatePage {
  * the clock of the request (statuses and `expiringWithinDays` are read against it, and it hears when
  * the answer would change). Reading it makes no cloud call.
  */
+export interface InventoryReaderOptions {
+  /** Days left under which a certificate is EXPIRING. */
+  expiringDays: number;
+  /** The configured accounts, in order. */
+  accounts: ReadonlyArray<{ id: string; name?: string }>;
+  /** Hears that the answer was made from the inventory (the answer cache drops it when the inventory changes). */
+  readFrom?: () => void;
+}
+
+/** How an account fared when its lists were last read. */
+export interface AccountHealth {
+  id: string;
+  name?: string;
+  status: 'healthy' | 'unhealthy' | 'unknown';
+  error?: string;
+}
+
 export class InventoryReader {
+  private readonly expiringDays: number;
+  private readonly readFrom?: () => void;
+
   constructor(
     private readonly inventory: Inventory,
     private readonly access: Access,
     private readonly clock: RequestClock,
-    private readonly expiringDays: number,
-    /** Hears that the answer was made from the inventory (the answer cache drops it when the inventory changes). */
-    private readonly readFrom?: () => void,
-  ) {}
+    private readonly options: InventoryReaderOptions,
+  ) {
+    this.expiringDays = options.expiringDays;
+    if (options.readFrom) this.readFrom = options.readFrom;
+  }
 
   /** Once per request: the view holds every change written before the request began. */
   private current?: Promise<void>;
@@ -88,16 +110,17 @@ export class InventoryReader {
   }
 
   /** Every certificate of one SLB region, from the index, settled first from the cloud when it must be. */
-  async regionCertificates(regionId: string, read: () => Promise<Certificate[]>): Promise<Certificate[]> {
-    await this.settle(`SLB ${regionId}`, read);
+  async regionCertificates(region: RegionKey, read: () => Promise<Certificate[]>): Promise<Certificate[]> {
+    const source = Sources.region(region);
+    await this.settle(source, read);
     this.readFrom?.();
-    return [...this.inventory.entriesOf(`SLB ${regionId}`).values()].map((entry) => entry.certificate);
+    return [...this.inventory.entriesOf(source).values()].map((entry) => entry.certificate);
   }
 
   async status(): Promise<InventoryStatus> {
     await this.caughtUp();
     const status = this.inventory.status();
-    // A key limited to some sites or regions hears only of those sources, and counts only what it sees.
+    // A key limited to some accounts, sites or regions hears only of those sources, and counts only what it sees.
     const sources = status.sources.filter((source) => this.seesSource(source.name));
     let certificates = status.certificates;
     if (sources.length !== status.sources.length) {
@@ -107,16 +130,33 @@ export class InventoryReader {
     return { ...status, sources, certificates };
   }
 
+  /**
+   * The accounts this caller may use, each with its health as the last sweep found it: unhealthy when
+   * the account's own lists (its sites, its regions) could not be read, with that error (the STS code
+   * when its role cannot be assumed).
+   */
+  async accounts(): Promise<AccountHealth[]> {
+    await this.caughtUp();
+    this.readFrom?.();
+    return this.options.accounts
+      .filter((account) => this.access.seesAccount(account.id))
+      .map((account) => {
+        const own = [this.inventory.source(Sources.sites(account.id)), this.inventory.source(`${account.id}/SLB regions`)].filter((source) => source !== undefined);
+        const failed = own.find((source) => source.error !== undefined);
+        const status = failed ? 'unhealthy' : own.some((source) => source.lastSuccessAt !== undefined) ? 'healthy' : 'unknown';
+        return { id: account.id, ...(account.name ? { name: account.name } : {}), status, ...(failed?.error ? { error: failed.error } : {}) };
+      });
+  }
+
   private visible(entry: InventoryEntry): boolean {
-    const { ref } = entry.certificate;
-    return ref.provider === 'ESA' ? this.access.seesSite(ref.siteId) : this.access.seesRegion(ref.regionId);
+    return this.access.sees(entry.certificate.ref);
   }
 
   private seesSource(name: string): boolean {
-    const site = /^ESA site (\d+)$/.exec(name)?.[1];
-    if (site) return this.access.seesSite(site);
-    const region = /^SLB (\S+)$/.exec(name)?.[1];
-    if (region) return this.access.seesRegion(region);
+    const source = parseSource(name);
+    if (!this.access.seesAccount(source.accountId)) return false;
+    if (source.siteId) return this.access.seesSite(source.siteId);
+    if (source.regionId) return this.access.seesRegion(source.regionId);
     return true;
   }
 }

@@ -1,9 +1,10 @@
 import { type Certificate } from '../domain/certificate';
 import { GatewayError } from '../domain/errors/gateway-error';
-import { type EsaProvider, type SlbProvider } from '../domain/ports';
+import { type CloudAccount } from '../domain/ports';
 import { type InventoryEntry } from './inventory-entry';
-import { type Inventory } from './inventory';
+import { SITE_GONE, type Inventory } from './inventory';
 import { type SourceStatus } from './inventory-store';
+import { parseSource, Sources } from './sources';
 
 /** What one source's read changed: each certificate before and after (absent: new, or gone). */
 export interface SourceDelta {
@@ -13,9 +14,12 @@ export interface SourceDelta {
   changes: Array<{ before?: InventoryEntry; after?: InventoryEntry }>;
 }
 
+/** An account the sweep reads; without `slbRegions`, SLB is read in every region DescribeRegions lists. */
+export interface SweptAccount extends CloudAccount {
+  slbRegions?: readonly string[];
+}
+
 export interface SweepOptions {
-  /** SLB regions to read. */
-  slbRegions: readonly string[];
   /** Sources read at once (each is one or more list calls, which wait their turn under the rate limit). */
   concurrency: number;
   /** Hears each source the sweep could not read, once per sweep (the metrics count them). */
@@ -31,49 +35,28 @@ export interface SweepReport {
   removals: number;
 }
 
-const SITES_SOURCE = 'ESA sites';
+type SourceRead = { name: string; read: () => Promise<Certificate[]> };
+
+const now = () => new Date().toISOString();
 
 /**
- * One pass over every list the account has: ESA's sites, each site's certificate lists (edge, client,
- * origin client; every page), and SLB's server certificates in each region. Each source is written
- * as the difference from what the index holds for it, so a sweep that finds nothing new writes
- * nothing; a source that fails keeps its entries and records its error; a site that is gone takes
- * its certificates with it.
+ * One pass over every list of every account: ESA's sites, each site's certificate lists (edge,
+ * client, origin client; every page), and SLB's server certificates in each of the account's regions.
+ * Each source is written as the difference from what the index holds for it, so a sweep that finds
+ * nothing new writes nothing; a source that fails keeps its entries and records its error; a site
+ * that is gone takes its certificates with it. An account that cannot be read at all (its role
+ * cannot be assumed) fails its own sources only.
  */
 export class InventorySweeper {
   constructor(
-    private readonly esa: EsaProvider,
-    private readonly slb: SlbProvider,
+    private readonly accounts: readonly SweptAccount[],
     private readonly inventory: Inventory,
     private readonly options: SweepOptions,
   ) {}
 
   async sweep(): Promise<SweepReport> {
     const report: SweepReport = { sources: 0, failed: [], upserts: 0, removals: 0 };
-    const now = () => new Date().toISOString();
-    const reads: Array<{ name: string; read: () => Promise<Certificate[]> }> = [];
-
-    let siteIds: string[] | undefined;
-    try {
-      siteIds = (await this.esa.listSites()).map((site) => site.id);
-      await this.inventory.write({ upserts: [], removals: [], sources: [{ name: SITES_SOURCE, certificates: siteIds.length, lastSuccessAt: now() }] });
-    } catch (error) {
-      report.failed.push(SITES_SOURCE);
-      await this.recordFailure(SITES_SOURCE, error);
-    }
-    for (const siteId of siteIds ?? []) reads.push({ name: `ESA site ${siteId}`, read: () => this.esa.listSiteCertificates(siteId) });
-    for (const regionId of this.options.slbRegions) reads.push({ name: `SLB ${regionId}`, read: () => this.slb.describeServerCertificates(regionId) });
-
-    // Sites no longer listed: their certificates are gone with them (only when the site list was read).
-    if (siteIds) {
-      const listed = new Set(siteIds.map((id) => `ESA site ${id}`));
-      for (const name of this.inventory.sourceNames()) {
-        if (!name.startsWith('ESA site ') || listed.has(name)) continue;
-        const held = [...this.inventory.entriesOf(name).keys()];
-        report.removals += held.length;
-        await this.inventory.write({ upserts: [], removals: held, sources: [{ name, certificates: 0, lastSuccessAt: now(), error: 'The site is no longer listed.' }] });
-      }
-    }
+    const reads = (await Promise.all(this.accounts.map((account) => this.sourcesOf(account, report)))).flat();
 
     const deltas: SourceDelta[] = [];
     let next = 0;
@@ -105,6 +88,59 @@ export class InventorySweeper {
     await this.inventory.write({ upserts: [], removals: [], sources: [], sweepFinishedAt: now() });
     await this.options.swept?.(deltas);
     return report;
+  }
+
+  /** An account's sources: its sites (after removing the ones gone) and its regions. */
+  private async sourcesOf(account: SweptAccount, report: SweepReport): Promise<SourceRead[]> {
+    const sitesSource = Sources.sites(account.id);
+    const regionsSource = `${account.id}/SLB regions`;
+    const [sites, regions] = await Promise.all([
+      account.esa.listSites().then(
+        (listed) => listed.map((site) => site.id),
+        async (error: unknown) => {
+          report.failed.push(sitesSource);
+          await this.recordFailure(sitesSource, error);
+          return undefined;
+        },
+      ),
+      account.slbRegions
+        ? Promise.resolve(account.slbRegions)
+        : account.slb.describeRegions().then(
+            async (listed) => {
+              await this.inventory.write({ upserts: [], removals: [], sources: [{ name: regionsSource, certificates: listed.length, lastSuccessAt: now() }] });
+              return listed;
+            },
+            async (error: unknown) => {
+              report.failed.push(regionsSource);
+              await this.recordFailure(regionsSource, error);
+              // The regions read before are read again: their entries stay current, or report the trouble.
+              return this.knownSources(account.id).flatMap((source) => source.regionId ?? []);
+            },
+          ),
+    ]);
+    const reads: SourceRead[] = [];
+    if (sites) {
+      await this.inventory.write({ upserts: [], removals: [], sources: [{ name: sitesSource, certificates: sites.length, lastSuccessAt: now() }] });
+      // Sites no longer listed: their certificates are gone with them (only when the site list was read).
+      const listed = new Set(sites);
+      for (const source of this.knownSources(account.id)) {
+        if (source.siteId === undefined || listed.has(source.siteId)) continue;
+        const held = [...this.inventory.entriesOf(source.name).keys()];
+        if (held.length === 0 && this.inventory.source(source.name)?.error === SITE_GONE) continue;
+        report.removals += held.length;
+        await this.inventory.write({ upserts: [], removals: held, sources: [{ name: source.name, certificates: 0, lastSuccessAt: now(), error: SITE_GONE }] });
+      }
+      for (const siteId of sites) reads.push({ name: Sources.site({ accountId: account.id, siteId }), read: () => account.esa.listSiteCertificates(siteId) });
+    }
+    for (const regionId of regions) reads.push({ name: Sources.region({ accountId: account.id, regionId }), read: () => account.slb.describeServerCertificates(regionId) });
+    return reads;
+  }
+
+  private knownSources(accountId: string) {
+    return this.inventory
+      .sourceNames()
+      .map((name) => ({ name, ...parseSource(name) }))
+      .filter((source) => source.accountId === accountId);
   }
 
   /** The source keeps its entries and its last success; only its error is new. */

@@ -1,7 +1,8 @@
 import { type Certificate, type CertificateRef } from '../domain/certificate';
 import { type InventoryUpdates } from '../domain/ports';
 import { encodeCertificateId } from '../domain/global-id';
-import { entryOf, sameEntry, sourceOf, type InventoryEntry } from './inventory-entry';
+import { entryOf, sameEntry, type InventoryEntry } from './inventory-entry';
+import { parseSource, Sources } from './sources';
 import { type InventoryChange, type InventoryStore, type SourceStatus } from './inventory-store';
 import { InventoryView } from './inventory-view';
 import { within } from './within';
@@ -22,6 +23,9 @@ export interface InventoryStatus {
 /** How long a change on its way is waited for before the whole index is loaded instead. */
 const CATCH_UP_MS = 500;
 
+/** The error a site's source carries once its account no longer lists it. */
+export const SITE_GONE = 'The site is no longer listed.';
+
 export class Inventory implements InventoryUpdates {
   readonly view = new InventoryView();
   private version = 0;
@@ -31,10 +35,7 @@ export class Inventory implements InventoryUpdates {
   private readonly listeners: Array<() => void> = [];
   private readonly waiters = new Set<() => void>();
 
-  constructor(
-    private readonly store: InventoryStore,
-    private readonly accountId: string,
-  ) {}
+  constructor(private readonly store: InventoryStore) {}
 
   async start(): Promise<void> {
     this.store.listen(
@@ -52,7 +53,7 @@ export class Inventory implements InventoryUpdates {
   /** The certificates a mutation made or changed, in the index at once (on every instance as the change arrives). */
   async upsert(certificates: readonly Certificate[], _change?: string): Promise<void> {
     if (certificates.length === 0) return;
-    await this.store.write({ upserts: certificates.map((certificate) => entryOf(certificate, sourceOf(certificate.ref), this.accountId)), removals: [], sources: [] });
+    await this.store.write({ upserts: certificates.map((certificate) => entryOf(certificate, Sources.of(certificate.ref))), removals: [], sources: [] });
   }
 
   async remove(refs: readonly CertificateRef[]): Promise<void> {
@@ -60,8 +61,11 @@ export class Inventory implements InventoryUpdates {
     await this.store.write({ upserts: [], removals: refs.map((ref) => encodeCertificateId(ref)), sources: [] });
   }
 
-  async unsettle(touched: { siteId?: string; regionId?: string }): Promise<void> {
-    const names = [touched.siteId && `ESA site ${touched.siteId}`, touched.regionId && `SLB ${touched.regionId}`].filter((name): name is string => !!name);
+  async unsettle(touched: { accountId: string; siteId?: string; regionId?: string }): Promise<void> {
+    const { accountId } = touched;
+    const names = [touched.siteId && Sources.site({ accountId, siteId: touched.siteId }), touched.regionId && Sources.region({ accountId, regionId: touched.regionId })].filter(
+      (name): name is string => !!name,
+    );
     const since = new Date().toISOString();
     const sources = names.map((name) => ({ ...(this.sources.get(name) ?? { name, certificates: 0 }), unsettledSince: since }));
     if (sources.length) await this.store.write({ upserts: [], removals: [], sources });
@@ -100,7 +104,7 @@ export class Inventory implements InventoryUpdates {
     const gone = new Map(before);
     const upserts: InventoryEntry[] = [];
     for (const certificate of certificates) {
-      const entry = entryOf(certificate, source, this.accountId);
+      const entry = entryOf(certificate, source);
       const held = gone.get(entry.id);
       gone.delete(entry.id);
       if (!held || !sameEntry(held, entry)) upserts.push(entry);
@@ -124,6 +128,16 @@ export class Inventory implements InventoryUpdates {
 
   sourceNames(): string[] {
     return [...this.sources.keys()];
+  }
+
+  /** The accounts whose sweeps listed this ESA site. */
+  accountsOfSite(siteId: string): string[] {
+    const accounts: string[] = [];
+    for (const [name, status] of this.sources) {
+      const source = parseSource(name);
+      if (source.siteId === siteId && status.lastSuccessAt !== undefined && !status.error?.startsWith(SITE_GONE)) accounts.push(source.accountId);
+    }
+    return accounts;
   }
 
   /**

@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
 import { type CertificateCache } from '../cache/certificate-cache';
 import { type ReadTracker } from '../cache/read-through-cache';
-import { type Certificate, type CertificateRef } from '../domain/certificate';
+import { type Certificate, type CertificateRef, type RegionKey, type SiteKey } from '../domain/certificate';
 import { type Change, type CertificateReader } from '../domain/certificate-reader';
 import { encodeCertificateId } from '../domain/global-id';
-import { type EsaProvider, type Fetched, type SlbProvider } from '../domain/ports';
+import { type GatewayError } from '../domain/errors/gateway-error';
+import { type CloudAccounts, type Fetched } from '../domain/ports';
 import { withPemFacts } from '../domain/pem-facts';
 import { type Site } from '../domain/site';
 
@@ -17,15 +18,14 @@ import { type Site } from '../domain/site';
  */
 export class RequestLoaders implements CertificateReader {
   private readonly certificates: DataLoader<CertificateRef, Certificate, string>;
-  private readonly siteById: DataLoader<string, Site>;
-  private readonly certificatesOfSite: DataLoader<string, Certificate[]>;
-  private readonly certificatesOfRegion: DataLoader<string, Certificate[]>;
-  private allSites?: Promise<Site[]>;
+  private readonly siteByKey: DataLoader<SiteKey, Site, string>;
+  private readonly certificatesOfSite: DataLoader<SiteKey, Certificate[], string>;
+  private readonly certificatesOfRegion: DataLoader<RegionKey, Certificate[], string>;
+  private readonly allSites = new Map<string, Promise<Site[]>>();
 
   /** `tracker` hears what each read was answered from, when the request's answer may be kept. */
   constructor(
-    private readonly esa: EsaProvider,
-    private readonly slb: SlbProvider,
+    private readonly accounts: CloudAccounts,
     private readonly cache: CertificateCache,
     private readonly tracker?: ReadTracker,
   ) {
@@ -33,10 +33,14 @@ export class RequestLoaders implements CertificateReader {
       (refs) => cache.certificates(refs, (misses) => this.fetchCertificates(misses), tracker),
       { cacheKeyFn: encodeCertificateId },
     );
-    this.siteById = new DataLoader<string, Site>((ids) => cache.sites(ids, (misses) => esa.getSites(misses), tracker));
-    this.certificatesOfSite = new DataLoader<string, Certificate[]>((ids) => cache.siteCertificates(ids, (id) => esa.listSiteCertificates(id), tracker));
-    this.certificatesOfRegion = new DataLoader<string, Certificate[]>((regions) =>
-      cache.regionCertificates(regions, (region) => slb.describeServerCertificates(region), tracker),
+    this.siteByKey = new DataLoader<SiteKey, Site, string>((keys) => cache.sites(keys, (misses) => this.fetchSites(misses), tracker), { cacheKeyFn: siteKey });
+    this.certificatesOfSite = new DataLoader<SiteKey, Certificate[], string>(
+      (keys) => cache.siteCertificates(keys, (key) => accounts.get(key.accountId).esa.listSiteCertificates(key.siteId), tracker),
+      { cacheKeyFn: siteKey },
+    );
+    this.certificatesOfRegion = new DataLoader<RegionKey, Certificate[], string>(
+      (keys) => cache.regionCertificates(keys, (key) => accounts.get(key.accountId).slb.describeServerCertificates(key.regionId), tracker),
+      { cacheKeyFn: regionKey },
     );
   }
 
@@ -44,44 +48,58 @@ export class RequestLoaders implements CertificateReader {
     return this.certificates.load(ref);
   }
 
-  sites(): Promise<Site[]> {
-    this.allSites ??= this.cache.allSites(() => this.esa.listSites(), this.tracker).then((sites) => {
-      for (const site of sites) this.siteById.prime(site.id, site);
-      return sites;
-    });
-    return this.allSites;
+  sites(accountId: string): Promise<Site[]> {
+    let sites = this.allSites.get(accountId);
+    if (!sites) {
+      sites = this.cache.allSites(accountId, () => this.accounts.get(accountId).esa.listSites(), this.tracker).then((listed) => {
+        for (const site of listed) this.siteByKey.prime({ accountId, siteId: site.id }, site);
+        return listed;
+      });
+      this.allSites.set(accountId, sites);
+    }
+    return sites;
   }
 
-  site(siteId: string): Promise<Site> {
-    return this.siteById.load(siteId);
+  site(key: SiteKey): Promise<Site> {
+    return this.siteByKey.load(key);
   }
 
-  siteCertificates(siteId: string): Promise<Certificate[]> {
-    return this.certificatesOfSite.load(siteId);
+  siteCertificates(key: SiteKey): Promise<Certificate[]> {
+    return this.certificatesOfSite.load(key);
   }
 
-  regionCertificates(regionId: string): Promise<Certificate[]> {
-    return this.certificatesOfRegion.load(regionId);
+  regionCertificates(key: RegionKey): Promise<Certificate[]> {
+    return this.certificatesOfRegion.load(key);
   }
 
   async changed(change: Change): Promise<void> {
+    const { accountId } = change;
     if (change.ref) this.certificates.clear(change.ref);
-    if (change.siteId) this.certificatesOfSite.clear(change.siteId);
-    if (change.regionId) this.certificatesOfRegion.clear(change.regionId);
+    if (change.siteId) this.certificatesOfSite.clear({ accountId, siteId: change.siteId });
+    if (change.regionId) this.certificatesOfRegion.clear({ accountId, regionId: change.regionId });
     await this.cache.invalidate(change);
   }
 
-  /** Splits the batch by provider, one provider call each, and puts the answers back in key order. */
+  /** Splits the batch by account and provider, one provider call each, and puts the answers back in key order. */
   private async fetchCertificates(refs: readonly CertificateRef[]): Promise<Fetched<Certificate>[]> {
     const slots: Fetched<Certificate>[] = new Array(refs.length);
-    const byProvider = { ESA: [] as number[], SLB: [] as number[] };
-    refs.forEach((ref, index) => byProvider[ref.provider].push(index));
+    const groups = new Map<string, number[]>();
+    refs.forEach((ref, index) => {
+      const group = `${ref.accountId}/${ref.provider}`;
+      groups.set(group, [...(groups.get(group) ?? []), index]);
+    });
     await Promise.all(
-      (['ESA', 'SLB'] as const).map(async (name) => {
-        const indexes = byProvider[name];
-        if (indexes.length === 0) return;
-        const provider = name === 'ESA' ? this.esa : this.slb;
-        const results = await provider.getCertificates(indexes.map((index) => refs[index] as CertificateRef));
+      [...groups.values()].map(async (indexes) => {
+        const first = refs[indexes[0] as number] as CertificateRef;
+        let results: Fetched<Certificate>[];
+        try {
+          const account = this.accounts.get(first.accountId);
+          const provider = first.provider === 'ESA' ? account.esa : account.slb;
+          results = await provider.getCertificates(indexes.map((index) => refs[index] as CertificateRef));
+        } catch (error) {
+          // An account that is not (or no longer) configured fails its own refs only.
+          results = indexes.map(() => error as GatewayError);
+        }
         // Completed from the PEM once, here, so the cached copy serves every later read as it is.
         indexes.forEach((index, position) => {
           const result = results[position] as Fetched<Certificate>;
@@ -91,4 +109,25 @@ export class RequestLoaders implements CertificateReader {
     );
     return slots;
   }
+
+  private async fetchSites(keys: readonly SiteKey[]): Promise<Fetched<Site>[]> {
+    const slots: Fetched<Site>[] = new Array(keys.length);
+    const byAccount = new Map<string, number[]>();
+    keys.forEach((key, index) => byAccount.set(key.accountId, [...(byAccount.get(key.accountId) ?? []), index]));
+    await Promise.all(
+      [...byAccount].map(async ([accountId, indexes]) => {
+        let results: Fetched<Site>[];
+        try {
+          results = await this.accounts.get(accountId).esa.getSites(indexes.map((index) => (keys[index] as SiteKey).siteId));
+        } catch (error) {
+          results = indexes.map(() => error as GatewayError);
+        }
+        indexes.forEach((index, position) => (slots[index] = results[position] as Fetched<Site>));
+      }),
+    );
+    return slots;
+  }
 }
+
+const siteKey = (key: SiteKey) => `${key.accountId}/${key.siteId}`;
+const regionKey = (key: RegionKey) => `${key.accountId}/${key.regionId}`;

@@ -51,7 +51,7 @@ export interface CertificateEvent {
   change?: string;
 }
 
-export function eventCertificate(certificate: Certificate, accountId: string, now: Date, expiringDays: number): EventCertificate {
+export function eventCertificate(certificate: Certificate, now: Date, expiringDays: number): EventCertificate {
   const { ref } = certificate;
   const renewal = renewalDueAt(certificate);
   const optional = {
@@ -70,7 +70,7 @@ export function eventCertificate(certificate: Certificate, accountId: string, no
   return {
     id: encodeCertificateId(ref),
     nativeId: ref.nativeId,
-    accountId,
+    accountId: ref.accountId,
     provider: ref.provider,
     kind: ref.kind,
     subjectAlternativeNames: [...certificate.subjectAlternativeNames],

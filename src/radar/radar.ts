@@ -3,7 +3,8 @@ import { certificateStatus } from '../domain/certificate-status';
 import { encodeCertificateId } from '../domain/global-id';
 import { type InventoryUpdates } from '../domain/ports';
 import { type Inventory } from '../inventory/inventory';
-import { entryOf, sourceOf, type InventoryEntry } from '../inventory/inventory-entry';
+import { entryOf, type InventoryEntry } from '../inventory/inventory-entry';
+import { Sources } from '../inventory/sources';
 import { type SourceDelta } from '../inventory/inventory-sweep';
 import { eventCertificate, newEvent, type CertificateEvent } from './certificate-event';
 import { type EventBus } from './event-bus';
@@ -19,7 +20,6 @@ export interface RadarOptions {
   /** Days before notAfter at which `certificate.expiring` is announced, largest first. */
   thresholds: readonly number[];
   expiringDays: number;
-  accountId: string;
   now: () => number;
   failed: (error: Error) => void;
 }
@@ -54,7 +54,7 @@ export class Radar {
       upsert: async (certificates, change) => {
         await this.options.inventory.upsert(certificates, change);
         const now = new Date(this.options.now());
-        const entries = certificates.map((certificate) => entryOf(certificate, sourceOf(certificate.ref), this.options.accountId));
+        const entries = certificates.map((certificate) => entryOf(certificate, Sources.of(certificate.ref)));
         const events = entries.map((entry) => newEvent('certificate.changed', this.payload(entry.certificate, now), now, { change }));
         const expiry = await this.expiry(entries, now);
         await this.emit([...events, ...expiry.events], expiry.marks);
@@ -102,7 +102,7 @@ export class Radar {
   }
 
   private payload(certificate: Certificate, now: Date) {
-    return eventCertificate(certificate, this.options.accountId, now, this.options.expiringDays);
+    return eventCertificate(certificate, now, this.options.expiringDays);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { AccountResolver } from './account/account.resolver';
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
@@ -38,7 +39,7 @@ const NO_TOPICS: PubSub = {
  */
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [CertificateResolver, CertificateMutationResolver, CertificateApplicationResolver, SiteResolver, InventoryResolver, CertificateEventResolver],
+    resolvers: [AccountResolver, CertificateResolver, CertificateMutationResolver, CertificateApplicationResolver, SiteResolver, InventoryResolver, CertificateEventResolver],
     validate: false,
     pubSub: NO_TOPICS,
   });

@@ -66,7 +66,7 @@ describe('the direction of dependencies: server -> schema -> domain <- providers
   it('keeps the domain free of every other layer, of GraphQL frameworks, of the Alibaba SDKs and of Redis', () => {
     expect(
       forbiddenImports('domain', {
-        layers: ['server', 'schema', 'providers', 'loaders', 'cache', 'emulator', 'app'],
+        layers: ['server', 'schema', 'providers', 'accounts', 'loaders', 'cache', 'emulator', 'app'],
         packages: ['@alicloud/', 'type-graphql', '@apollo/', 'ioredis'],
       }),
     ).toEqual([]);
@@ -80,12 +80,16 @@ describe('the direction of dependencies: server -> schema -> domain <- providers
     expect(forbiddenImports('providers', { layers: ['server', 'schema', 'app'] })).toEqual([]);
   });
 
+  it('lets the accounts (credentials and their wiring) reach the domain but neither the server nor the schema', () => {
+    expect(forbiddenImports('accounts', { layers: ['server', 'schema', 'app'] })).toEqual([]);
+  });
+
   it('keeps type-graphql inside src/schema', () => {
     expect(importersOf('type-graphql', (path) => path.startsWith('src/schema/'))).toEqual([]);
   });
 
-  it('keeps the Alibaba SDKs inside src/providers and the composition root, never in the emulator', () => {
-    expect(importersOf('@alicloud/', (path) => path.startsWith('src/providers/') || path === 'src/app.ts')).toEqual([]);
+  it('keeps the Alibaba SDKs inside src/providers, the credentials of src/accounts and the composition root, never in the emulator', () => {
+    expect(importersOf('@alicloud/', (path) => path.startsWith('src/providers/') || path === 'src/accounts/credentials.ts' || path === 'src/app.ts')).toEqual([]);
   });
 
   it('keeps OpenTelemetry inside src/telemetry: the other layers speak to its Tracing, which is absent while tracing is off', () => {

@@ -69,6 +69,22 @@ export const COMMON_CODES = [
   'UnsupportedHTTPMethod',
 ] as const;
 
+/**
+ * STS 2015-04-01 (AssumeRole, for accounts reached through a RAM role), from its error code page
+ * (https://help.aliyun.com/zh/ram/developer-reference/api-sts-2015-04-01-errorcodes) and its common
+ * errors page (https://www.alibabacloud.com/help/doc-detail/42775.htm).
+ */
+export const STS_CODES = [
+  'EntityNotExist.Role',
+  'NoPermission',
+  'AuthenticationFail.NoPermission',
+  'InvalidParameter.RoleArn',
+  'InvalidParameter.RoleSessionName',
+  'InvalidParameter.DurationSeconds',
+  'InvalidParameter.PolicyGrammar',
+  'MissingSecurityToken',
+] as const;
+
 /** Raised by the gateway itself, where no documented code fits. */
 export const GATEWAY_CODES = [
   'UNAUTHENTICATED',
@@ -77,7 +93,9 @@ export const GATEWAY_CODES = [
   'BAD_USER_INPUT',
   'UPSTREAM_TIMEOUT',
   'UPSTREAM_UNREACHABLE',
+  'UPSTREAM_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
+  'CERTIFICATE_IN_USE',
   // HTTP-level refusals, with the codes Apollo Server and Node give the same situations.
   'BAD_REQUEST',
   'GRAPHQL_PARSE_FAILED',
@@ -94,4 +112,5 @@ export type ErrorCode =
   | (typeof ESA_CODES)[number]
   | (typeof SLB_CODES)[number]
   | (typeof COMMON_CODES)[number]
+  | (typeof STS_CODES)[number]
   | (typeof GATEWAY_CODES)[number];

@@ -19,7 +19,7 @@ export type ErrorCategory =
   | 'UPSTREAM_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
-export type ErrorSource = 'ESA' | 'SLB' | 'COMMON' | 'GATEWAY';
+export type ErrorSource = 'ESA' | 'SLB' | 'STS' | 'COMMON' | 'GATEWAY';
 
 export interface ErrorSpec {
   category: ErrorCategory;
@@ -72,6 +72,16 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   SystemBusy: spec('SLB', 'UPSTREAM_UNAVAILABLE', 449, 'The system is busy.', true),
   TagCountLimit: spec('SLB', 'QUOTA_EXCEEDED', 400, 'Tags count limit exceeded.'),
 
+  // STS, when an account's role cannot be assumed: the account cannot be used until its settings or the role's trust policy change.
+  'EntityNotExist.Role': spec('STS', 'FORBIDDEN', 404, 'The role not exists.'),
+  NoPermission: spec('STS', 'FORBIDDEN', 403, 'No permission perform sts:AssumeRole on this Role.'),
+  'AuthenticationFail.NoPermission': spec('STS', 'FORBIDDEN', 401, 'There is no permission.'),
+  'InvalidParameter.RoleArn': spec('STS', 'BAD_USER_INPUT', 400, 'The parameter RoleArn is wrongly formed.'),
+  'InvalidParameter.RoleSessionName': spec('STS', 'BAD_USER_INPUT', 400, 'The parameter RoleSessionName is wrongly formed.'),
+  'InvalidParameter.DurationSeconds': spec('STS', 'BAD_USER_INPUT', 400, 'The Min/Max value of DurationSeconds is 15min/1hr.'),
+  'InvalidParameter.PolicyGrammar': spec('STS', 'BAD_USER_INPUT', 400, 'The parameter Policy has not passed grammar check.'),
+  MissingSecurityToken: spec('STS', 'UNAUTHENTICATED', 400, 'SecurityToken is mandatory for this action.'),
+
   // The POP gateway's common codes, shared by every RPC product.
   'Forbidden.AccessKeyDisabled': spec('COMMON', 'UNAUTHENTICATED', 403, 'The Access Key is disabled.'),
   'Forbidden.RAM': spec('COMMON', 'FORBIDDEN', 403, "User not authorized to operate on the specified resource, or this API doesn't support RAM."),
@@ -107,6 +117,9 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   BAD_USER_INPUT: spec('GATEWAY', 'BAD_USER_INPUT', 400, 'The input is not valid.'),
   UPSTREAM_TIMEOUT: spec('GATEWAY', 'UPSTREAM_UNAVAILABLE', 504, 'The cloud API did not answer in time.', true),
   UPSTREAM_UNREACHABLE: spec('GATEWAY', 'UPSTREAM_UNAVAILABLE', 502, 'The cloud API could not be reached.', true),
+  UPSTREAM_UNAVAILABLE: spec('GATEWAY', 'UPSTREAM_UNAVAILABLE', 503, 'The cloud API cannot be called now.', true),
+  // Deleting what a listener, a domain extension or a site still serves would take it down.
+  CERTIFICATE_IN_USE: spec('GATEWAY', 'BAD_USER_INPUT', 409, 'The certificate is in use.'),
   INTERNAL_SERVER_ERROR: spec('GATEWAY', 'INTERNAL_SERVER_ERROR', 500, 'Internal server error.'),
   BAD_REQUEST: spec('GATEWAY', 'BAD_USER_INPUT', 400, 'The request is not a GraphQL request.'),
   GRAPHQL_PARSE_FAILED: spec('GATEWAY', 'BAD_USER_INPUT', 400, 'The document does not parse.'),

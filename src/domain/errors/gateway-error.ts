@@ -1,6 +1,6 @@
 import { ERROR_CATALOGUE, isKnownCode, specForUnknown, type ErrorCategory, type ErrorCode } from './error-catalogue';
 
-export type ErrorProvider = 'ESA' | 'SLB' | 'GATEWAY';
+export type ErrorProvider = 'ESA' | 'SLB' | 'STS' | 'GATEWAY';
 
 export interface GatewayErrorDetails {
   provider: ErrorProvider;

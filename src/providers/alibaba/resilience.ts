@@ -1,5 +1,4 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
-import { type ProviderName } from '../../domain/certificate';
 import { GatewayError } from '../../domain/errors/gateway-error';
 import { SPAN } from '../../telemetry/span-attributes';
 import { markFailed, type Tracing } from '../../telemetry/tracing';
@@ -76,7 +75,7 @@ export class UpstreamResilience {
   private readonly bucket: TokenBucket;
 
   constructor(
-    readonly product: ProviderName,
+    readonly product: 'ESA' | 'SLB' | 'STS',
     private readonly settings: ResilienceSettings,
     private readonly observer?: ResilienceObserver,
     /** When tracing is on: a span for each wait for a rate-limit slot. */

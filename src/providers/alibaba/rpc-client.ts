@@ -1,21 +1,21 @@
 import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
-import { GatewayError } from '../../domain/errors/gateway-error';
+import { GatewayError, type ErrorProvider } from '../../domain/errors/gateway-error';
 import { redactPem } from '../../domain/redaction';
-import { type ProviderName } from '../../domain/certificate';
+import { isCredentialRefusal, type CloudCredentials, type CredentialSource } from '../../accounts/credentials';
 import { SPAN } from '../../telemetry/span-attributes';
 import { markFailed, SpanKind, type Span, type Tracing } from '../../telemetry/tracing';
 import { isRead, type UpstreamResilience } from './resilience';
 
 export interface RpcClientOptions {
-  product: ProviderName;
-  /** API version: ESA `2024-09-10`, SLB `2014-05-15`. */
+  product: 'ESA' | 'SLB' | 'STS';
+  /** API version: ESA `2024-09-10`, SLB `2014-05-15`, STS `2015-04-01`. */
   version: string;
   /** `host[:port]`, used verbatim by the client as URL host and signed `host` header. */
   endpoint: string;
   protocol: 'http' | 'https';
-  accessKeyId: string;
-  accessKeySecret: string;
+  /** What calls are signed with: an access key, a role's temporary credentials, the default chain. */
+  credentials: CredentialSource;
   /** Upper bound of one call, connect and answer together; with `resilience`, retries and waits too. */
   timeoutMs: number;
   /** Deadline, retries, breaker and rate limit for the product; without it every call is one attempt. */
@@ -61,27 +61,35 @@ interface TeaResponseError {
  * the attempt may take; retries, the breaker and the
  * rate limit come from the `resilience` option. Every failure leaves here as a GatewayError carrying
  * the documented code; no SDK type or error escapes.
+ *
+ * Credentials are asked for before each attempt; the SDK client is made again only when they change
+ * (a role's refreshed credentials). Temporary credentials the cloud refuses (expired, or refused as a
+ * token) are reported to their source and the call is made once more with new ones, so an expiry the
+ * gateway's clock did not foresee costs one refresh, not a failed call.
  */
 export class RpcClient {
-  private readonly client: OpenApi;
+  private signer?: { credentials: CloudCredentials; client: OpenApi };
 
-  constructor(private readonly options: RpcClientOptions) {
-    this.client = new OpenApi(
-      new $OpenApi.Config({
-        accessKeyId: options.accessKeyId,
-        accessKeySecret: options.accessKeySecret,
-        endpoint: options.endpoint,
-        protocol: options.protocol,
-      }),
-    );
-  }
+  constructor(private readonly options: RpcClientOptions) {}
 
   async call<T>(action: string, call: RpcCall): Promise<RpcAnswer<T>> {
+    const used: { credentials?: CloudCredentials } = {};
+    try {
+      return await this.callOnce<T>(action, call, used);
+    } catch (error) {
+      const { credentials } = this.options;
+      if (!(error instanceof GatewayError) || credentials.kind === 'access-key' || !used.credentials || !isCredentialRefusal(error.code)) throw error;
+      credentials.refused(used.credentials);
+      return this.callOnce<T>(action, call, used);
+    }
+  }
+
+  private async callOnce<T>(action: string, call: RpcCall, used: { credentials?: CloudCredentials }): Promise<RpcAnswer<T>> {
     const { resilience, timeoutMs } = this.options;
     const out = new Set<AttemptReport>();
-    if (!resilience) return this.attempt<T>(action, call, timeoutMs, out, 1);
+    if (!resilience) return this.attempt<T>(action, call, timeoutMs, out, 1, used);
     try {
-      return await resilience.execute(action, timeoutMs, (attemptMs, attempt) => this.attempt<T>(action, call, attemptMs, out, attempt));
+      return await resilience.execute(action, timeoutMs, (attemptMs, attempt) => this.attempt<T>(action, call, attemptMs, out, attempt, used));
     } catch (error) {
       // The deadline answers the caller without waiting for the attempt still out (its own timer may
       // fire a moment later): it is reported now, so it is counted before the caller hears of it.
@@ -91,7 +99,8 @@ export class RpcClient {
   }
 
   /** Attempt number `attempt` (1 for the first), abandoned after `timeoutMs`; while unanswered, its report waits in `out`. */
-  private async attempt<T>(action: string, call: RpcCall, timeoutMs: number, out: Set<AttemptReport>, attempt: number): Promise<RpcAnswer<T>> {
+  private async attempt<T>(action: string, call: RpcCall, timeoutMs: number, out: Set<AttemptReport>, attempt: number, used: { credentials?: CloudCredentials }): Promise<RpcAnswer<T>> {
+    const client = await this.clientFor(action, used);
     const params = new $OpenApi.Params({
       action,
       version: this.options.version,
@@ -117,7 +126,7 @@ export class RpcClient {
     const report = new AttemptReport(action, this.options.observe, span);
     out.add(report);
     try {
-      const response = (await this.client.callApi(params, request, runtime)) as { body: T & { RequestId?: string } };
+      const response = (await client.callApi(params, request, runtime)) as { body: T & { RequestId?: string } };
       report.settle('ok', response.body.RequestId);
       return { body: response.body, ...(response.body.RequestId ? { requestId: response.body.RequestId } : {}) };
     } catch (error) {
@@ -128,6 +137,29 @@ export class RpcClient {
     } finally {
       out.delete(report);
     }
+  }
+
+  /** The SDK client signing with the current credentials (which `used` records); a source that cannot give any fails the attempt with its error. */
+  private async clientFor(action: string, used: { credentials?: CloudCredentials }): Promise<OpenApi> {
+    let credentials: CloudCredentials;
+    try {
+      credentials = await this.options.credentials.current();
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      throw GatewayError.refused('UPSTREAM_UNAVAILABLE', this.provider, `No credentials could be had for ${this.options.product} ${action}.`, action);
+    }
+    used.credentials = credentials;
+    if (this.signer?.credentials !== credentials) {
+      const { endpoint, protocol } = this.options;
+      const { accessKeyId, accessKeySecret, securityToken } = credentials;
+      const config = new $OpenApi.Config({ accessKeyId, accessKeySecret, endpoint, protocol, ...(securityToken ? { securityToken } : {}) });
+      this.signer = { credentials, client: new OpenApi(config) };
+    }
+    return this.signer.client;
+  }
+
+  private get provider(): ErrorProvider {
+    return this.options.product;
   }
 
   /** Names what is called and which try it is; never a parameter (they carry certificates and keys). */
@@ -149,7 +181,7 @@ export class RpcClient {
   }
 
   private translate(action: string, error: TeaResponseError, timeoutMs: number): GatewayError {
-    const provider = this.options.product;
+    const { provider } = this;
     if (typeof error.statusCode === 'number' && error.code && error.code !== 'undefined') {
       return new GatewayError(error.code, safeMessage(error.data?.Message ?? error.code), {
         provider,

@@ -1,4 +1,4 @@
-import { type Certificate, type DomainValidation } from '../../domain/certificate';
+import { type Certificate, type DomainValidation, type SiteKey } from '../../domain/certificate';
 import { type Site } from '../../domain/site';
 import { type ApplyCertificateResult, type CreatedClientCertificate } from '../certificate-provider';
 import {
@@ -26,6 +26,7 @@ export type EsaAnyCertificateWire = EsaEdgeCertificateWire & EsaClientCertificat
 
 interface Scope {
   kind: EsaKind;
+  accountId: string;
   /** The id the caller used: JSON numbers lose digits beyond 2^53, the caller's string does not. */
   siteId: string;
   nativeId: string;
@@ -35,31 +36,32 @@ interface Scope {
 }
 
 /** GetSite's `SiteModel`; the id is the one asked for, whose digits JSON never rounded. */
-export function mapSite(wire: EsaSiteWire | undefined, requestedId: string): Site {
-  return siteOf(wire ?? {}, requestedId);
+export function mapSite(wire: EsaSiteWire | undefined, requested: SiteKey): Site {
+  return siteOf(wire ?? {}, requested.siteId, requested.accountId);
 }
 
 /** ListSites' `Sites`; an entry without a SiteId cannot be addressed and is left out. */
-export function mapSites(wires: unknown): Site[] {
+export function mapSites(wires: unknown, accountId: string): Site[] {
   return listOf<EsaSiteWire>(wires).flatMap((wire) => {
     const id = digits(wire.SiteId);
-    return id === undefined ? [] : [siteOf(wire, id)];
+    return id === undefined ? [] : [siteOf(wire, id, accountId)];
   });
 }
 
-function siteOf(wire: EsaSiteWire, id: string): Site {
-  return compact({ id, name: text(wire.SiteName) ?? '', status: text(wire.Status), accessType: text(wire.AccessType) });
+function siteOf(wire: EsaSiteWire, id: string, accountId: string): Site {
+  return compact({ id, accountId, name: text(wire.SiteName) ?? '', status: text(wire.Status), accessType: text(wire.AccessType) });
 }
 
 /** A Get*Certificate answer: the `Result` object, with the PEM and site name beside it. */
 export function mapCertificateBody(
   kind: EsaKind,
   body: EsaGetCertificateBody<EsaAnyCertificateWire>,
-  ref: { siteId: string; nativeId: string },
+  ref: SiteKey & { nativeId: string },
 ): Certificate {
   const result = objectOf<EsaAnyCertificateWire>(body.Result);
   return certificateOf(result, {
     kind,
+    accountId: ref.accountId,
     siteId: ref.siteId,
     nativeId: text(result.Id) ?? ref.nativeId,
     siteName: text(body.SiteName),
@@ -69,32 +71,32 @@ export function mapCertificateBody(
 }
 
 /** One page of a List*Certificates answer; entries without an Id cannot be addressed and are left out. */
-export function mapCertificateList(kind: EsaKind, body: EsaListCertificatesBody<EsaAnyCertificateWire>, siteId: string): Certificate[] {
+export function mapCertificateList(kind: EsaKind, body: EsaListCertificatesBody<EsaAnyCertificateWire>, site: SiteKey): Certificate[] {
   const siteName = text(body.SiteName);
   return listOf<EsaAnyCertificateWire>(body.Result).flatMap((result) => {
     const nativeId = text(result.Id);
-    return nativeId === undefined ? [] : [certificateOf(result, { kind, siteId, nativeId, siteName })];
+    return nativeId === undefined ? [] : [certificateOf(result, { kind, ...site, nativeId, siteName })];
   });
 }
 
 /** CreateClientCertificate: the certificate, and the key only when ESA generated the pair. */
-export function mapCreatedClientCertificate(body: EsaCreateClientCertificateBody, siteId: string, nativeId: string): CreatedClientCertificate {
-  const certificate = certificateOf(body, { kind: 'CLIENT', siteId, nativeId, pem: pem(body.Certificate) });
+export function mapCreatedClientCertificate(body: EsaCreateClientCertificateBody, site: SiteKey, nativeId: string): CreatedClientCertificate {
+  const certificate = certificateOf(body, { kind: 'CLIENT', ...site, nativeId, pem: pem(body.Certificate) });
   const privateKey = pem(body.PrivateKey);
   return privateKey === undefined ? { certificate } : { certificate, privateKey };
 }
 
 /** UploadSiteOriginClientCertificate describes the stored certificate at the top level, without its PEM. */
-export function mapUploadedOriginClientCertificate(body: EsaIssuedCertificateBody, siteId: string, nativeId: string): Certificate {
-  return certificateOf(body, { kind: 'ORIGIN_CLIENT', siteId, nativeId });
+export function mapUploadedOriginClientCertificate(body: EsaIssuedCertificateBody, site: SiteKey, nativeId: string): Certificate {
+  return certificateOf(body, { kind: 'ORIGIN_CLIENT', ...site, nativeId });
 }
 
-export function mapApplication(body: EsaApplyCertificateBody, siteId: string): ApplyCertificateResult {
+export function mapApplication(body: EsaApplyCertificateBody, site: SiteKey): ApplyCertificateResult {
   const results = listOf<{ Domain?: unknown; Status?: unknown; Id?: unknown }>(body.Result);
   const applications = results.flatMap((result) => {
     const nativeId = text(result.Id);
     if (nativeId === undefined) return [];
-    const ref = { provider: 'ESA', kind: 'EDGE', siteId, nativeId } as const;
+    const ref = { provider: 'ESA', kind: 'EDGE', accountId: site.accountId, siteId: site.siteId, nativeId } as const;
     return [{ domain: text(result.Domain) ?? '', status: text(result.Status) ?? '', ref }];
   });
   return { siteName: text(body.SiteName) ?? '', totalCount: integer(body.TotalCount) ?? applications.length, applications };
@@ -104,7 +106,7 @@ function certificateOf(wire: EsaAnyCertificateWire, scope: Scope): Certificate {
   // Edge certificates say SigAlg/PubAlg, client and origin client ones SignatureAlgorithm/PubkeyAlgorithm (the SDK's models; esa-shapes.ts).
   const edge = scope.kind === 'EDGE';
   return compact({
-    ref: { provider: 'ESA', kind: scope.kind, siteId: scope.siteId, nativeId: scope.nativeId },
+    ref: { provider: 'ESA', kind: scope.kind, accountId: scope.accountId, siteId: scope.siteId, nativeId: scope.nativeId },
     siteName: scope.siteName,
     name: text(wire.Name),
     status: text(wire.Status) ?? scope.status,

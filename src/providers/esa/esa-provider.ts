@@ -1,4 +1,4 @@
-import { type Certificate, type CertificateRef } from '../../domain/certificate';
+import { type Certificate, type CertificateRef, type SiteKey } from '../../domain/certificate';
 import { GatewayError } from '../../domain/errors/gateway-error';
 import { type Site } from '../../domain/site';
 import { type RpcClient } from '../alibaba/rpc-client';
@@ -37,6 +37,8 @@ import {
 } from './esa-shapes';
 
 export interface EsaProviderOptions {
+  /** The gateway's account these calls are signed for: every ref and site read here carries it. */
+  accountId: string;
   /** Most calls in flight for one batch read: ESA has no batch get, so a batch is one call per ref. */
   concurrency: number;
 }
@@ -78,14 +80,14 @@ export class EsaCloudProvider implements EsaProvider {
   ) {}
 
   async listSites(): Promise<Site[]> {
-    return this.allPages('ListSites', {}, (body: EsaListSitesBody) => ({ items: mapSites(body.Sites), total: body.TotalCount }));
+    return this.allPages('ListSites', {}, (body: EsaListSitesBody) => ({ items: mapSites(body.Sites, this.options.accountId), total: body.TotalCount }));
   }
 
   getSites(ids: readonly string[]): Promise<Fetched<Site>[]> {
     return mapWithConcurrency(ids, this.options.concurrency, (id) =>
       settle(async () => {
         const { body } = await this.call<EsaGetSiteBody>('GetSite', { SiteId: id });
-        return mapSite(body.SiteModel, id);
+        return mapSite(body.SiteModel, this.site(id));
       }, 'GetSite'),
     );
   }
@@ -93,7 +95,7 @@ export class EsaCloudProvider implements EsaProvider {
   getCertificates(refs: readonly CertificateRef[]): Promise<Fetched<Certificate>[]> {
     return mapWithConcurrency(refs, this.options.concurrency, (ref) =>
       settle(async () => {
-        const esaRef = esaRefOf(ref);
+        const esaRef = this.esaRefOf(ref);
         const { body } = await this.call<EsaGetCertificateBody<EsaAnyCertificateWire>>(KIND_ACTIONS[esaRef.kind].get, {
           SiteId: esaRef.siteId,
           Id: esaRef.nativeId,
@@ -115,7 +117,7 @@ export class EsaCloudProvider implements EsaProvider {
       (['EDGE', 'CLIENT', 'ORIGIN_CLIENT'] as const).map(async (kind) => {
         try {
           return await this.allPages(KIND_ACTIONS[kind].list, { SiteId: siteId }, (body: EsaListCertificatesBody<EsaAnyCertificateWire>) => ({
-            items: mapCertificateList(kind, body, siteId),
+            items: mapCertificateList(kind, body, this.site(siteId)),
             total: body.TotalCount,
           }));
         } catch (error) {
@@ -130,7 +132,7 @@ export class EsaCloudProvider implements EsaProvider {
   async applyCertificate(input: ApplyCertificateInput): Promise<ApplyCertificateResult> {
     const params = { SiteId: input.siteId, Domains: input.domains.join(','), Type: input.type };
     const { body } = await this.call<EsaApplyCertificateBody>('ApplyCertificate', params);
-    return mapApplication(body, input.siteId);
+    return mapApplication(body, this.site(input.siteId));
   }
 
   async setCertificate(input: SiteCertificateInput): Promise<CertificateRef> {
@@ -139,19 +141,19 @@ export class EsaCloudProvider implements EsaProvider {
         ? { SiteId: input.siteId, Type: 'upload', Name: input.name, Certificate: input.certificate, PrivateKey: input.privateKey }
         : { SiteId: input.siteId, Type: 'cas', Name: input.name, CasId: input.casId };
     const answer = await this.call<EsaSetCertificateBody>('SetCertificate', params);
-    return { provider: 'ESA', kind: 'EDGE', siteId: input.siteId, nativeId: requireId('SetCertificate', answer) };
+    return { provider: 'ESA', kind: 'EDGE', accountId: this.options.accountId, siteId: input.siteId, nativeId: requireId('SetCertificate', answer) };
   }
 
   async createClientCertificate(input: CreateClientCertificateInput): Promise<CreatedClientCertificate> {
     const params = { SiteId: input.siteId, CSR: input.csr, PkeyType: input.keyAlgorithm, ValidityDays: input.validityDays };
     const answer = await this.call<EsaCreateClientCertificateBody>('CreateClientCertificate', params);
-    return mapCreatedClientCertificate(answer.body, input.siteId, requireId('CreateClientCertificate', answer));
+    return mapCreatedClientCertificate(answer.body, this.site(input.siteId), requireId('CreateClientCertificate', answer));
   }
 
   async uploadOriginClientCertificate(input: OriginClientCertificateInput): Promise<Certificate> {
     const params = { SiteId: input.siteId, Certificate: input.certificate, PrivateKey: input.privateKey, Name: input.name };
     const answer = await this.call<EsaIssuedCertificateBody>('UploadSiteOriginClientCertificate', params);
-    return mapUploadedOriginClientCertificate(answer.body, input.siteId, requireId('UploadSiteOriginClientCertificate', answer));
+    return mapUploadedOriginClientCertificate(answer.body, this.site(input.siteId), requireId('UploadSiteOriginClientCertificate', answer));
   }
 
   async revokeClientCertificate(ref: CertificateRef): Promise<void> {
@@ -163,12 +165,12 @@ export class EsaCloudProvider implements EsaProvider {
   }
 
   async deleteCertificate(ref: CertificateRef): Promise<void> {
-    const esaRef = esaRefOf(ref);
+    const esaRef = this.esaRefOf(ref);
     await this.call(KIND_ACTIONS[esaRef.kind].delete, { SiteId: esaRef.siteId, Id: esaRef.nativeId });
   }
 
   private async clientCertificateAction(action: EsaAction, ref: CertificateRef): Promise<void> {
-    const esaRef = esaRefOf(ref);
+    const esaRef = this.esaRefOf(ref);
     if (esaRef.kind !== 'CLIENT') throw GatewayError.refused('InvalidParameter', 'GATEWAY', `${action} applies to client certificates only.`);
     await this.call(action, { SiteId: esaRef.siteId, Id: esaRef.nativeId });
   }
@@ -190,11 +192,17 @@ export class EsaCloudProvider implements EsaProvider {
   private call<Body>(action: EsaAction, params: EsaParams) {
     return this.client.call<Body>(action, esaCall(action, params));
   }
-}
 
-function esaRefOf(ref: CertificateRef): EsaRef {
-  if (ref.provider !== 'ESA') throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'The certificate is not an ESA certificate.');
-  return ref;
+  private site(siteId: string): SiteKey {
+    return { accountId: this.options.accountId, siteId };
+  }
+
+  /** An ESA ref of this provider's account: another account's certificate is never asked for with these credentials. */
+  private esaRefOf(ref: CertificateRef): EsaRef {
+    if (ref.provider !== 'ESA') throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'The certificate is not an ESA certificate.');
+    if (ref.accountId !== this.options.accountId) throw GatewayError.refused('InvalidParameter', 'GATEWAY', 'The certificate belongs to another account.');
+    return ref;
+  }
 }
 
 /** A new certificate's Id is the one thing an answer must carry: without it nothing can be read back. */

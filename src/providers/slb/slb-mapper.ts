@@ -1,4 +1,4 @@
-import { type Certificate } from '../../domain/certificate';
+import { type Certificate, type RegionKey } from '../../domain/certificate';
 import { type SlbDescribeServerCertificatesBody, type SlbServerCertificateWire } from './slb-shapes';
 import { compact, text } from '../wire-values';
 
@@ -12,9 +12,9 @@ import { compact, text } from '../wire-values';
  * One server certificate. The ref keeps the region the caller asked in: it is where the certificate
  * was found and where it will be asked for again, whatever alias the answer spells.
  */
-export function mapServerCertificate(wire: SlbServerCertificateWire, regionId: string, nativeId: string): Certificate {
+export function mapServerCertificate(wire: SlbServerCertificateWire, region: RegionKey, nativeId: string): Certificate {
   return compact({
-    ref: { provider: 'SLB', kind: 'SERVER', regionId, nativeId },
+    ref: { provider: 'SLB', kind: 'SERVER', accountId: region.accountId, regionId: region.regionId, nativeId },
     name: text(wire.ServerCertificateName),
     resourceGroupId: text(wire.ResourceGroupId),
     commonName: text(wire.CommonName),
@@ -30,12 +30,12 @@ export function mapServerCertificate(wire: SlbServerCertificateWire, regionId: s
 }
 
 /** A DescribeServerCertificates answer; entries without an id cannot be addressed and are left out. */
-export function mapServerCertificates(body: SlbDescribeServerCertificatesBody, regionId: string): Certificate[] {
+export function mapServerCertificates(body: SlbDescribeServerCertificatesBody, region: RegionKey): Certificate[] {
   return nestedList(body.ServerCertificates, 'ServerCertificate').flatMap((item) => {
     if (typeof item !== 'object' || item === null) return [];
     const wire = item as SlbServerCertificateWire;
     const nativeId = text(wire.ServerCertificateId);
-    return nativeId === undefined ? [] : [mapServerCertificate(wire, regionId, nativeId)];
+    return nativeId === undefined ? [] : [mapServerCertificate(wire, region, nativeId)];
   });
 }
 

@@ -1,20 +1,20 @@
-import { type Certificate, type CertificateRef } from '../../domain/certificate';
+import { type Certificate, type CertificateRef, type RegionKey } from '../../domain/certificate';
+import { isRegionId } from '../../domain/validation/identifiers';
 import { GatewayError } from '../../domain/errors/gateway-error';
 import { type RpcClient } from '../alibaba/rpc-client';
 import { type Fetched, type ServerCertificateInput, type SlbProvider } from '../certificate-provider';
 import { mapWithConcurrency } from '../concurrency';
 import { mapServerCertificate, mapServerCertificates } from './slb-mapper';
-import { type SlbDescribeServerCertificatesBody, type SlbUploadServerCertificateBody } from './slb-shapes';
+import { type SlbDescribeRegionsBody, type SlbDescribeServerCertificatesBody, type SlbUploadServerCertificateBody } from './slb-shapes';
 
 export interface SlbProviderOptions {
-  /** Most DescribeServerCertificates calls in flight for one batch (one per distinct region). */
+  /** The gateway's account these calls are signed for: every ref read here carries it. */
+  accountId: string;
+  /** Most DescribeServerCertificates calls in flight for one batch (one per distinct region); a batch rarely spans more than 4. */
   concurrency: number;
 }
 
-/** A batch rarely spans more regions than this, so the bound seldom waits. */
-const DEFAULT_OPTIONS: SlbProviderOptions = { concurrency: 4 };
-
-type SlbAction = 'DescribeServerCertificates' | 'UploadServerCertificate' | 'DeleteServerCertificate' | 'SetServerCertificateName';
+type SlbAction = 'DescribeRegions' | 'DescribeServerCertificates' | 'UploadServerCertificate' | 'DeleteServerCertificate' | 'SetServerCertificateName';
 type SlbRef = Extract<CertificateRef, { provider: 'SLB' }>;
 
 /**
@@ -27,15 +27,23 @@ export class SlbCloudProvider implements SlbProvider {
 
   constructor(
     private readonly client: RpcClient,
-    private readonly options: SlbProviderOptions = DEFAULT_OPTIONS,
+    private readonly options: SlbProviderOptions,
   ) {}
+
+  /** The regions the account has, as DescribeRegions lists them. */
+  async describeRegions(): Promise<string[]> {
+    const { body } = await this.call<SlbDescribeRegionsBody>('DescribeRegions', {});
+    const regions = body.Regions?.Region;
+    return [...new Set((Array.isArray(regions) ? regions : []).flatMap((region) => (typeof region?.RegionId === 'string' && isRegionId(region.RegionId) ? [region.RegionId] : [])))];
+  }
 
   /**
    * A region lists all its certificates in one call, so a batch costs one DescribeServerCertificates
    * per distinct region, read without an id filter and matched here.
    */
   async getCertificates(refs: readonly CertificateRef[]): Promise<Fetched<Certificate>[]> {
-    const regions = [...new Set(refs.flatMap((ref) => (ref.provider === 'SLB' ? [ref.regionId] : [])))];
+    const mine = (ref: CertificateRef) => ref.provider === 'SLB' && ref.accountId === this.options.accountId;
+    const regions = [...new Set(refs.flatMap((ref) => (ref.provider === 'SLB' && mine(ref) ? [ref.regionId] : [])))];
     const listed = await mapWithConcurrency(regions, this.options.concurrency, async (regionId) => {
       try {
         return await this.describe(regionId);
@@ -45,7 +53,7 @@ export class SlbCloudProvider implements SlbProvider {
     });
     const byRegion = new Map(regions.map((regionId, index) => [regionId, listed[index]]));
     return refs.map((ref) => {
-      if (ref.provider !== 'SLB') return notSlb();
+      if (ref.provider !== 'SLB' || !mine(ref)) return notSlb();
       const region = byRegion.get(ref.regionId);
       if (region === undefined || region instanceof GatewayError) return region ?? notSlb();
       return region.certificates.find((certificate) => certificate.ref.nativeId === ref.nativeId) ?? notFound('DescribeServerCertificates', region.requestId);
@@ -78,11 +86,11 @@ export class SlbCloudProvider implements SlbProvider {
         ...(requestId ? { requestId } : {}),
       });
     }
-    return mapServerCertificate(body, input.regionId, nativeId);
+    return mapServerCertificate(body, this.region(input.regionId), nativeId);
   }
 
   async renameServerCertificate(ref: CertificateRef, name: string): Promise<void> {
-    const slbRef = slbRefOf(ref);
+    const slbRef = this.slbRefOf(ref);
     await this.callOnCertificate('SetServerCertificateName', {
       RegionId: slbRef.regionId,
       ServerCertificateId: slbRef.nativeId,
@@ -91,7 +99,7 @@ export class SlbCloudProvider implements SlbProvider {
   }
 
   async deleteCertificate(ref: CertificateRef): Promise<void> {
-    const slbRef = slbRefOf(ref);
+    const slbRef = this.slbRefOf(ref);
     await this.callOnCertificate('DeleteServerCertificate', { RegionId: slbRef.regionId, ServerCertificateId: slbRef.nativeId });
   }
 
@@ -107,7 +115,17 @@ export class SlbCloudProvider implements SlbProvider {
 
   private async describe(regionId: string): Promise<{ certificates: Certificate[]; requestId?: string }> {
     const { body, requestId } = await this.call<SlbDescribeServerCertificatesBody>('DescribeServerCertificates', { RegionId: regionId });
-    return { certificates: mapServerCertificates(body, regionId), ...(requestId ? { requestId } : {}) };
+    return { certificates: mapServerCertificates(body, this.region(regionId)), ...(requestId ? { requestId } : {}) };
+  }
+
+  private region(regionId: string): RegionKey {
+    return { accountId: this.options.accountId, regionId };
+  }
+
+  /** An SLB ref of this provider's account: another account's certificate is never asked for with these credentials. */
+  private slbRefOf(ref: CertificateRef): SlbRef {
+    if (ref.provider !== 'SLB' || ref.accountId !== this.options.accountId) throw notSlb();
+    return ref;
   }
 
   private call<Body>(action: SlbAction, query: Record<string, string | undefined>) {
@@ -143,10 +161,6 @@ function notSlb(): GatewayError {
   return GatewayError.refused('InvalidParameter', 'GATEWAY', 'The certificate is not an SLB server certificate.');
 }
 
-function slbRefOf(ref: CertificateRef): SlbRef {
-  if (ref.provider !== 'SLB') throw notSlb();
-  return ref;
-}
 
 function asGatewayError(error: unknown, action: SlbAction): GatewayError {
   return error instanceof GatewayError ? error : new GatewayError('INTERNAL_SERVER_ERROR', 'Internal server error.', { provider: 'SLB', action });

@@ -33,3 +33,8 @@ export type SlbUploadServerCertificateBody = SlbServerCertificateWire;
 export interface SlbDescribeServerCertificatesBody {
   ServerCertificates?: { ServerCertificate?: SlbServerCertificateWire[] };
 }
+
+/** DescribeRegions (https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-describeregions). */
+export interface SlbDescribeRegionsBody {
+  Regions?: { Region?: Array<{ RegionId?: string; LocalName?: string; RegionEndpoint?: string }> };
+}

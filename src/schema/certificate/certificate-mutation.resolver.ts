@@ -28,7 +28,7 @@ export class CertificateMutationResolver {
 
   @Mutation(() => ApplyCertificatePayload)
   async applyCertificate(@Arg('input', () => ApplyCertificateInput) input: ApplyCertificateInput, @Ctx() ctx: GatewayContext): Promise<ApplyCertificatePayload> {
-    const result = await ctx.certificates.applyCertificate(input.siteId, input.domains, input.type ?? FreeCertificateType.LETS_ENCRYPT);
+    const result = await ctx.certificates.applyCertificate(input.siteId, input.domains, input.type ?? FreeCertificateType.LETS_ENCRYPT, input.accountId ?? undefined);
     return {
       siteName: result.siteName,
       totalCount: result.totalCount,

@@ -26,6 +26,7 @@ export function toCertificateType(certificate: Certificate, ctx: Pick<GatewayCon
     provider: ref.provider as CertificateProvider,
     kind: ref.kind as CertificateKind,
     nativeId: ref.nativeId,
+    accountId: ref.accountId,
     status,
     ...(upstreamStatus === undefined ? {} : { upstreamStatus }),
     ...(renewal ? { renewalDueAt: renewal } : {}),

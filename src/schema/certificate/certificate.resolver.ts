@@ -11,8 +11,13 @@ export class CertificateResolver {
   }
 
   @Query(() => CertificateType, { nullable: true, description: 'An ESA site certificate by its ESA id.' })
-  async esaCertificate(@Arg('siteId', () => ID) siteId: string, @Arg('id') id: string, @Ctx() ctx: GatewayContext): Promise<CertificateType> {
-    return toCertificateType(await ctx.certificates.esaCertificate(siteId, id), ctx);
+  async esaCertificate(
+    @Arg('siteId', () => ID) siteId: string,
+    @Arg('id') id: string,
+    @Ctx() ctx: GatewayContext,
+    @Arg('accountId', () => ID, { nullable: true, description: 'Default: the account the site was seen in, else the first.' }) accountId?: string,
+  ): Promise<CertificateType> {
+    return toCertificateType(await ctx.certificates.esaCertificate(siteId, id, accountId ?? undefined), ctx);
   }
 
   @Query(() => [CertificateType], { description: 'SLB server certificates of a region, optionally only these ids.' })
@@ -20,9 +25,15 @@ export class CertificateResolver {
     @Arg('regionId') regionId: string,
     @Arg('ids', () => [String], { nullable: true }) ids: string[] | undefined,
     @Ctx() ctx: GatewayContext,
+    @Arg('accountId', () => ID, { nullable: true, description: 'Default: the first account.' }) accountId?: string,
   ): Promise<CertificateType[]> {
     // The region as the inventory holds it (no cloud call), else as the cloud lists it.
-    const checked = await ctx.certificates.serverCertificates(regionId, ids ?? undefined, (region, fetch) => ctx.inventory.regionCertificates(region, fetch));
+    const checked = await ctx.certificates.serverCertificates(
+      regionId,
+      ids ?? undefined,
+      (region, fetch) => ctx.inventory.regionCertificates(region, fetch),
+      accountId ?? undefined,
+    );
     return checked.certificates.map((certificate) => toCertificateType(certificate, ctx, checked.fromIndex));
   }
 

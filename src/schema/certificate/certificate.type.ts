@@ -19,6 +19,7 @@ export class CertificateType implements NodeInterface {
   @Field(() => CertificateProvider) provider!: CertificateProvider;
   @Field(() => CertificateKind) kind!: CertificateKind;
   @Field({ description: 'The id the cloud API uses.' }) nativeId!: string;
+  @Field(() => ID, { description: 'The account it is in (ACCOUNTS[].id; `default` without ACCOUNTS).' }) accountId!: string;
   @Field(() => ID, { nullable: true, description: 'ESA only.' }) siteId?: string;
   @Field(() => String, { nullable: true }) siteName?: string;
   @Field(() => String, { nullable: true }) regionId?: string;

@@ -1,5 +1,6 @@
 import { type Certificate, type CertificateRef } from '../../domain/certificate';
-import { entryOf, sourceOf, type InventoryEntry } from '../../inventory/inventory-entry';
+import { entryOf, type InventoryEntry } from '../../inventory/inventory-entry';
+import { Sources } from '../../inventory/sources';
 import { type EventCertificate } from '../../radar/certificate-event';
 
 /**
@@ -10,8 +11,8 @@ import { type EventCertificate } from '../../radar/certificate-event';
 export function certificateOfEvent(event: EventCertificate): Certificate {
   const ref: CertificateRef =
     event.provider === 'SLB'
-      ? { provider: 'SLB', kind: 'SERVER', regionId: event.regionId ?? '', nativeId: event.nativeId }
-      : { provider: 'ESA', kind: event.kind as 'EDGE' | 'ORIGIN_CLIENT' | 'CLIENT', siteId: event.siteId ?? '', nativeId: event.nativeId };
+      ? { provider: 'SLB', kind: 'SERVER', accountId: event.accountId, regionId: event.regionId ?? '', nativeId: event.nativeId }
+      : { provider: 'ESA', kind: event.kind as 'EDGE' | 'ORIGIN_CLIENT' | 'CLIENT', accountId: event.accountId, siteId: event.siteId ?? '', nativeId: event.nativeId };
   const optional = {
     name: event.name,
     commonName: event.commonName,
@@ -33,5 +34,5 @@ export function certificateOfEvent(event: EventCertificate): Certificate {
 /** The event's certificate as an inventory entry, so a filter judges it as a query over the inventory would. */
 export function entryOfEvent(event: EventCertificate): InventoryEntry {
   const certificate = certificateOfEvent(event);
-  return entryOf(certificate, sourceOf(certificate.ref), event.accountId);
+  return entryOf(certificate, Sources.of(certificate.ref));
 }

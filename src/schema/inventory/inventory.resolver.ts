@@ -2,6 +2,8 @@ import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { type InventoryFilter, type InventoryOrder } from '../../inventory/inventory-query';
 import { type CertificatePage } from '../../inventory/inventory-service';
 import { toCertificateType } from '../certificate/certificate.mapper';
+import { parseSource } from '../../inventory/sources';
+import { toAccountType } from '../account/account.resolver';
 import { type GatewayContext } from '../context';
 import { NodeInterface } from '../node/node.interface';
 import { CertificateConnection, CertificateFilter, CertificateOrder, InventoryStatus } from './inventory.types';
@@ -46,10 +48,14 @@ export class InventoryResolver {
 
   @Query(() => InventoryStatus)
   async inventoryStatus(@Ctx() ctx: GatewayContext): Promise<InventoryStatus> {
-    const status = await ctx.inventory.status();
+    const [status, accounts] = await Promise.all([ctx.inventory.status(), ctx.inventory.accounts()]);
     return {
       ...status,
-      sources: status.sources.map((source) => ({ ...source, ...(source.lastSuccessAt ? { lastSuccessAt: new Date(source.lastSuccessAt) } : {}) })) as InventoryStatus['sources'],
+      sources: status.sources.map((source) => {
+        const { accountId, label } = parseSource(source.name);
+        return { ...source, name: label, accountId, ...(source.lastSuccessAt ? { lastSuccessAt: new Date(source.lastSuccessAt) } : {}) };
+      }) as InventoryStatus['sources'],
+      accounts: accounts.map(toAccountType),
     };
   }
 
@@ -64,8 +70,12 @@ export class InventoryResolver {
   }
 }
 
-/** A certificate (from the inventory when it holds it, else through the loaders) or a site, by id. */
+/** A certificate (from the inventory when it holds it, else through the loaders), an account or a site, by id. */
 export async function nodeOf(id: string, ctx: GatewayContext): Promise<NodeInterface> {
+  if (!id.startsWith('crt_')) {
+    const account = (await ctx.inventory.accounts()).find((candidate) => candidate.id === id);
+    if (account) return toAccountType(account);
+  }
   // Site ids are the cloud's (digits); anything else is read as a certificate id, and refused as one when it is not.
   if (/^\d+$/.test(id)) return ctx.certificates.site(id);
   const indexed = await ctx.inventory.entry(id);

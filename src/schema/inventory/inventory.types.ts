@@ -1,5 +1,6 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, InputType, Int, ObjectType, ID, registerEnumType } from 'type-graphql';
+import { AccountType } from '../account/account.type';
 import { CertificateType } from '../certificate/certificate.type';
 import { CertificateKind, CertificateProvider, CertificateStatus } from '../certificate/enums';
 
@@ -61,7 +62,8 @@ export class CertificateConnection {
 
 @ObjectType({ description: 'One list the sweep reads: an ESA site, an SLB region, the list of sites.' })
 export class InventorySource {
-  @Field() name!: string;
+  @Field({ description: 'What is listed: `ESA sites`, `ESA site 1234567890123`, `SLB regions`, `SLB cn-hangzhou`.' }) name!: string;
+  @Field(() => ID, { description: 'The account it is read in.' }) accountId!: string;
   @Field(() => Int) certificates!: number;
   @Field(() => DateTimeResolver, { nullable: true }) lastSuccessAt?: Date;
   @Field(() => String, { nullable: true }) error?: string;
@@ -73,4 +75,5 @@ export class InventoryStatus {
   @Field(() => Int) certificates!: number;
   @Field(() => DateTimeResolver, { nullable: true }) lastSweepFinishedAt?: Date;
   @Field(() => [InventorySource]) sources!: InventorySource[];
+  @Field(() => [AccountType], { description: 'Each account the caller may use, with its health.' }) accounts!: AccountType[];
 }

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Sources } from '../../inventory/sources';
 import { type GatewayContext } from '../context';
 import { toConnection, toFilter } from '../inventory/inventory.resolver';
 import { CertificateConnection, CertificateFilter } from '../inventory/inventory.types';
@@ -12,8 +13,12 @@ export class SiteResolver {
   }
 
   @Query(() => SiteType, { nullable: true })
-  site(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SiteType> {
-    return ctx.certificates.site(id);
+  site(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GatewayContext,
+    @Arg('accountId', () => ID, { nullable: true, description: 'Default: the account the site was seen in, else the first.' }) accountId?: string,
+  ): Promise<SiteType> {
+    return ctx.certificates.site(id, accountId ?? undefined);
   }
 
   @FieldResolver(() => CertificateConnection, { description: 'Edge, client and origin client certificates of the site, from the inventory.' })
@@ -26,7 +31,8 @@ export class SiteResolver {
   ): Promise<CertificateConnection> {
     const page = { ...(first == null ? {} : { first }), ...(after == null ? {} : { after }) };
     // The index answers; when it cannot vouch for this site's list, the cloud's is read into it first.
-    await ctx.inventory.settle(`ESA site ${site.id}`, () => ctx.certificates.siteCertificates(site.id));
-    return toConnection(await ctx.inventory.certificates(page, { ...toFilter(filter), siteIds: [site.id] }), ctx);
+    const key = { accountId: site.accountId, siteId: site.id };
+    await ctx.inventory.settle(Sources.site(key), () => ctx.certificates.siteCertificates(key));
+    return toConnection(await ctx.inventory.certificates(page, { ...toFilter(filter), siteIds: [site.id], accountIds: [site.accountId] }), ctx);
   }
 }

@@ -4,6 +4,7 @@ import { Access, type Scope } from '../../domain/access';
 export interface ApiKeySpec {
   key: string;
   scopes: Scope[];
+  accounts?: string[];
   sites?: string[];
   regions?: string[];
 }
@@ -43,17 +44,19 @@ export function parseApiKeys(text: string, source: string): ApiKeySpec[] | strin
     if (!Array.isArray(entry.scopes) || entry.scopes.length === 0 || !entry.scopes.every((scope) => SCOPES.includes(scope as Scope))) {
       return `${source}[${index}].scopes must list ${SCOPES.join(' and/or ')}.`;
     }
-    const list = (name: 'sites' | 'regions', pattern: RegExp) => {
+    const list = (name: 'accounts' | 'sites' | 'regions', pattern: RegExp) => {
       const value = entry[name];
       if (value === undefined) return undefined;
       if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && pattern.test(item))) return null;
       return value as string[];
     };
+    const accounts = list('accounts', /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/);
     const sites = list('sites', /^(0|[1-9]\d{0,15})$/);
     const regions = list('regions', /^[a-z]{2,}(-[a-z0-9]+)+$/);
+    if (accounts === null) return `${source}[${index}].accounts must be a list of account ids.`;
     if (sites === null) return `${source}[${index}].sites must be a list of site ids.`;
     if (regions === null) return `${source}[${index}].regions must be a list of region ids.`;
-    specs.push({ key: entry.key, scopes: entry.scopes as Scope[], ...(sites ? { sites } : {}), ...(regions ? { regions } : {}) });
+    specs.push({ key: entry.key, scopes: entry.scopes as Scope[], ...(accounts ? { accounts } : {}), ...(sites ? { sites } : {}), ...(regions ? { regions } : {}) });
   }
   if (new Set(specs.map((spec) => spec.key)).size !== specs.length) return `${source} lists the same key twice.`;
   return specs;
@@ -70,7 +73,7 @@ export class ApiKeyRing {
   constructor(specs: readonly ApiKeySpec[]) {
     this.entries = specs.map((spec) => {
       const digest = sha256(spec.key);
-      return { digest, caller: { id: `key-${digest.toString('hex').slice(0, 12)}`, access: Access.of(spec.scopes, spec.sites, spec.regions) } };
+      return { digest, caller: { id: `key-${digest.toString('hex').slice(0, 12)}`, access: Access.of(spec.scopes, spec) } };
     });
   }
 
