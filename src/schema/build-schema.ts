@@ -1,4 +1,3 @@
-import { AccountResolver } from './account/account.resolver';
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
@@ -7,6 +6,7 @@ import { buildSchema, createResolversMap, type PubSub } from 'type-graphql';
 import { type GatewayContext } from './context';
 import { CertificateApplicationResolver } from './certificate/application.resolver';
 import { CertificateMutationResolver } from './certificate/certificate-mutation.resolver';
+import { AccountResolver } from './account/account.resolver';
 import { CertificateResolver } from './certificate/certificate.resolver';
 import { CertificateEventResolver } from './events/certificate-event.resolver';
 import { InventoryResolver, nodeOf } from './inventory/inventory.resolver';

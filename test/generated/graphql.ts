@@ -6,6 +6,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** ESA ApplyCertificate: free certificates, one per domain. */
 export type ApplyCertificateInput = {
+  /** The account (ACCOUNTS[].id); default: the one the site was seen in, else the first. */
+  accountId?: string | null | undefined;
   domains: Array<string>;
   siteId: string;
   /** Default LETS_ENCRYPT. */
@@ -54,6 +56,8 @@ export type CertificateStatus =
 
 /** ESA CreateClientCertificate: from your CSR, or with a key pair ESA generates (keyAlgorithm). */
 export type CreateClientCertificateInput = {
+  /** The account (ACCOUNTS[].id); default: the one the site was seen in, else the first. */
+  accountId?: string | null | undefined;
   csr?: string | null | undefined;
   keyAlgorithm?: KeyAlgorithm | null | undefined;
   siteId: string;
@@ -74,6 +78,8 @@ export type KeyAlgorithm =
 
 /** ESA UploadSiteOriginClientCertificate: the client certificate ESA presents to the origin (mTLS). */
 export type UploadOriginClientCertificateInput = {
+  /** The account (ACCOUNTS[].id); default: the one the site was seen in, else the first. */
+  accountId?: string | null | undefined;
   certificate: string;
   name?: string | null | undefined;
   /** Sent to ESA once; never cached, logged or returned. */
@@ -83,6 +89,8 @@ export type UploadOriginClientCertificateInput = {
 
 /** SLB UploadServerCertificate: PEM certificate and key, or a Certificate Management Service id. */
 export type UploadServerCertificateInput = {
+  /** The account (ACCOUNTS[].id); default: the first. */
+  accountId?: string | null | undefined;
   aliCloudCertificateId?: string | null | undefined;
   aliCloudCertificateName?: string | null | undefined;
   name?: string | null | undefined;
@@ -95,6 +103,8 @@ export type UploadServerCertificateInput = {
 
 /** ESA SetCertificate: your own certificate and key, or a Certificate Management Service id (casId). */
 export type UploadSiteCertificateInput = {
+  /** The account (ACCOUNTS[].id); default: the one the site was seen in, else the first. */
+  accountId?: string | null | undefined;
   casId?: string | null | undefined;
   certificate?: string | null | undefined;
   name?: string | null | undefined;
@@ -201,6 +211,7 @@ export type NodesQueryVariables = Exact<{
 
 
 export type NodesQuery = { nodes: Array<
+    | { __typename: 'Account', id: string }
     | { __typename: 'Certificate', kind: CertificateKind, nativeId: string, commonName: string | null, fingerprintSha256: string | null, id: string }
     | { __typename: 'Site', id: string }
    | null> };
@@ -211,6 +222,7 @@ export type NodesWithPemQueryVariables = Exact<{
 
 
 export type NodesWithPemQuery = { nodes: Array<
+    | { __typename: 'Account', id: string }
     | { __typename: 'Certificate', kind: CertificateKind, nativeId: string, commonName: string | null, certificatePem: string | null, id: string }
     | { __typename: 'Site', id: string }
    | null> };
