@@ -138,7 +138,9 @@ export class Authenticator {
     const stringToSign = `${request.method}&${percentEncode('/')}&${percentEncode(canonical)}`;
     const expected = createHmac('sha1', `${secret}&`).update(stringToSign).digest('base64');
     if (!sameText(expected, request.query.get('Signature') ?? '')) {
-      throw new AuthenticationError('badSignature', 'The signature does not match.', stringToSign);
+      // The gateway shows the string it signed; the token inside it is a credential, so not that part.
+      const shown = token ? stringToSign.split(percentEncode(percentEncode(token))).join('***') : stringToSign;
+      throw new AuthenticationError('badSignature', 'The signature does not match.', shown);
     }
 
     this.spendNonce(accessKeyId, request.query.get('SignatureNonce'));
