@@ -4,6 +4,7 @@ import { type EdgeCertificateRecord, type SiteRecord, type StoredCertificate } f
 import { type ServiceEnvironment } from '../action';
 import { esaCertificateId } from '../ids';
 import { acceptUpload, type UploadErrors } from '../key-pair-upload';
+import { requireQuotaRoom } from './certificate-quota.model';
 import { EsaErrors } from './esa-errors';
 
 /** What ListCertificates documents for `Result[].Status` (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-listcertificates), less `Issued`, which it reports as OK. */
@@ -86,6 +87,8 @@ export function setCertificate(account: Account, env: ServiceEnvironment, site: 
   if (type !== 'upload' && type !== 'cas') throw EsaErrors.invalidParameter('Type must be upload or cas.');
   const existing = input.id === undefined ? undefined : requireCertificate(account, site, input.id.trim());
   const content = type === 'upload' ? uploadedContent(input) : casContent(account, input);
+  // Replacing the content of an uploaded or CAS certificate takes no new slot of the paid pool.
+  if (existing === undefined || existing.type === 'free') requireQuotaRoom(account, site, 'paid', 1);
   const facts = content.certificate.facts;
   const now = env.clock.nowMs();
   const record: EdgeCertificateRecord = {

@@ -5,6 +5,7 @@ import { type EdgeCertificateRecord, type SiteRecord } from '../../state/records
 import { type ServiceEnvironment } from '../action';
 import { esaCertificateId } from '../ids';
 import { storeCertificate } from '../stored-certificate';
+import { holdsQuota, requireQuotaRoom } from './certificate-quota.model';
 import { belongsToSite, isWildcard, parseDomainList } from './domain-names';
 import { isValid, siteCertificates } from './edge-certificates.model';
 import { EsaErrors } from './esa-errors';
@@ -36,10 +37,10 @@ export function applyForCertificates(account: Account, env: ServiceEnvironment, 
     if (site.accessType === 'CNAME' && isWildcard(domain)) throw EsaErrors.wildcardOnCnameSite();
   }
   const now = env.clock.nowMs();
-  const held = siteCertificates(account, site.id).filter((record) => record.type === 'free' && holdsQuota(record));
+  const held = siteCertificates(account, site.id).filter((record) => holdsQuota(record, 'free'));
   const taken = held.find((record) => domains.includes(record.application?.domain ?? '') && (record.state === 'Applying' || isValid(record, now)));
   if (taken) throw EsaErrors.domainsAlreadyApplied(taken.application?.domain ?? taken.name);
-  if (held.length + domains.length > site.plan.freeCertificateQuota) throw EsaErrors.quotaExceeded();
+  requireQuotaRoom(account, site, 'free', domains.length);
 
   const records = domains.map((domain): EdgeCertificateRecord => ({
     id: esaCertificateId(),
@@ -55,11 +56,6 @@ export function applyForCertificates(account: Account, env: ServiceEnvironment, 
   for (const record of records) account.edgeCertificates.set(record.id, record);
   account.touch();
   return records;
-}
-
-/** A free certificate takes a quota slot while it is applying or issued; a failed application does not. */
-function holdsQuota(record: EdgeCertificateRecord): boolean {
-  return record.state === 'Applying' || record.state === 'Issued';
 }
 
 /**

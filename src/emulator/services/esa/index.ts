@@ -2,6 +2,7 @@ import { type AuthenticationError } from '../../protocol/authenticator';
 import { type ProductService } from '../../protocol/dispatcher';
 import { isTokenFailure, SECURITY_TOKEN_ERRORS } from '../../protocol/security-token-errors';
 import { PRODUCT_VERSIONS } from '../action';
+import { certificateQuotaActions } from './certificate-quota.handlers';
 import { clientCertificateActions } from './client-certificates.handlers';
 import { edgeCertificateActions } from './edge-certificates.handlers';
 import { EsaErrors } from './esa-errors';
@@ -20,6 +21,7 @@ export const esaService: ProductService = {
     ...edgeCertificateActions,
     ...clientCertificateActions,
     ...originClientCertificateActions,
+    ...certificateQuotaActions,
   },
   authenticationError: (error: AuthenticationError) => {
     if (isTokenFailure(error.failure)) return SECURITY_TOKEN_ERRORS[error.failure]();
