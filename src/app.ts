@@ -41,6 +41,7 @@ import { MemoryInventoryStore } from './inventory/inventory-store';
 import { InventorySweeper } from './inventory/inventory-sweep';
 import { RedisInventoryStore } from './inventory/redis-inventory-store';
 import { BullSweepSchedule, LocalSweepSchedule } from './inventory/sweep-schedule';
+import { Sources } from './inventory/sources';
 import { type ConnectionOptions } from 'bullmq';
 import { Cluster } from 'ioredis';
 import { authenticate } from './server/pipeline/authenticate';
@@ -253,6 +254,8 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   };
   const schedule = config.redisUrl ? new BullSweepSchedule(bullConnection(config.redisUrl, config.redisCluster, bullClusters), scheduleOptions) : new LocalSweepSchedule(scheduleOptions);
   await schedule.start().catch((error: Error) => logger.warn({ error: error.message }, 'inventory sweeps could not be scheduled: the index is kept by mutations only until they can'));
+  // An account the shared index has never read (just added to ACCOUNTS) is swept now, not at the next interval.
+  if (accounts.ids.some((id) => inventory.source(Sources.sites(id)) === undefined)) void schedule.runNow().catch(() => undefined);
 
   // One bus per instance: what is published on any instance reaches the subscribers of all.
   /** What a request's resolvers get (and each event a subscription delivers): its own loaders and clock, for the caller's access. */
