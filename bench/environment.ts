@@ -122,7 +122,7 @@ export async function startEnvironment(settings: {
     direct: new DirectEsaClient(emulator),
     gateway,
     session,
-    demoCertificateId: encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.example, nativeId: DEMO.edgeCertificates.cas }),
+    demoCertificateId: encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: DEMO.sites.example, nativeId: DEMO.edgeCertificates.cas }),
     stop: async () => {
       session.close();
       meter.close();
@@ -202,7 +202,7 @@ export async function seedCertificates(direct: DirectEsaClient, count: number, p
       const index = next++;
       const siteId = SEED_SITES[index % SEED_SITES.length] as string;
       const nativeId = await direct.setCasCertificate(siteId, SEED_CAS_ID, `bench-${index}`);
-      seeded[index] = { id: encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId, nativeId }), siteId, nativeId };
+      seeded[index] = { id: encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId, nativeId }), siteId, nativeId };
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { Gauge, Registry } from 'prom-client';
 import { type Certificate, type CertificateRef } from '../../src/domain/certificate';
-import { entryOf, sourceOf, type InventoryEntry } from '../../src/inventory/inventory-entry';
+import { entryOf, type InventoryEntry } from '../../src/inventory/inventory-entry';
+import { Sources } from '../../src/inventory/sources';
 import { InventoryView } from '../../src/inventory/inventory-view';
 import { certificateSeries } from '../../src/server/certificate-series';
 import { GatewayMetrics } from '../../src/server/metrics';
@@ -120,7 +121,7 @@ async function detectionTimes(view: InventoryView, samples: number): Promise<{ t
   for (let sample = 0; sample < samples; sample += 1) {
     let queued = 0;
     const webhooks: WebhookDispatcher = { dispatch: async (found) => void (queued += found.length), close: async () => undefined };
-    const radar = new Radar({ inventory, marks: new MemoryRadarMarks(), bus: new LocalEventBus(), webhooks, thresholds: [30, 14, 7, 1], expiringDays: 30, accountId: 'default', now: Date.now, failed: () => undefined });
+    const radar = new Radar({ inventory, marks: new MemoryRadarMarks(), bus: new LocalEventBus(), webhooks, thresholds: [30, 14, 7, 1], expiringDays: 30, now: Date.now, failed: () => undefined });
     const started = performance.now();
     await radar.afterSweep([]);
     times.push(performance.now() - started);
@@ -176,8 +177,8 @@ function estate(count: number): InventoryEntry[] {
     const siteId = String(1_000_000_000_000 + Math.floor(next() * 200));
     const ref: CertificateRef =
       next() < 0.7
-        ? { provider: 'ESA', kind: pick(['EDGE', 'EDGE', 'CLIENT', 'ORIGIN_CLIENT'] as const), siteId, nativeId: `n${index}` }
-        : { provider: 'SLB', kind: 'SERVER', regionId: pick(['cn-hangzhou', 'cn-shanghai']), nativeId: `${index}-cn-hangzhou` };
+        ? { provider: 'ESA', kind: pick(['EDGE', 'EDGE', 'CLIENT', 'ORIGIN_CLIENT'] as const), accountId: 'default', siteId, nativeId: `n${index}` }
+        : { provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: pick(['cn-hangzhou', 'cn-shanghai']), nativeId: `${index}-cn-hangzhou` };
     const notAfter = new Date(now + Math.round((next() * 385 - 20) * DAY_MS));
     const host = `${pick(['www', 'api', 'shop', 'mail'])}${index}.${pick(['example.com', 'example.org'])}`;
     const certificate: Certificate = {
@@ -191,6 +192,6 @@ function estate(count: number): InventoryEntry[] {
       createdAt: new Date(now - Math.round(next() * 100 * DAY_MS)),
       domainValidations: [],
     };
-    return entryOf(certificate, sourceOf(ref), 'default');
+    return entryOf(certificate, Sources.of(ref));
   });
 }

@@ -17,6 +17,7 @@ import {
   readOne,
   rejectionOf,
   rpcClient,
+  rpcClientOptions,
   uniqueLabel,
   type Connection,
   type ContractFixture,
@@ -25,7 +26,7 @@ import {
 jest.setTimeout(60_000);
 
 function esaProvider(connection: Connection): EsaCloudProvider {
-  return new EsaCloudProvider(rpcClient('ESA', connection), { concurrency: 4 });
+  return new EsaCloudProvider(rpcClient('ESA', connection), { accountId: 'default', concurrency: 4 });
 }
 
 /** A site with every certificate feature, and the means to reach it. */
@@ -198,8 +199,8 @@ function esaPortTarget(connect: () => Promise<EsaTarget>) {
     return {
       provider: target.provider,
       fixtures: made.map(({ ref, pem }) => ({ ref, pem })),
-      absent: { provider: 'ESA', kind: 'EDGE', siteId: target.siteId, nativeId: 'baba0000000000000000000000000000' } as const,
-      foreign: { provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: 'x' } as const,
+      absent: { provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: target.siteId, nativeId: 'baba0000000000000000000000000000' } as const,
+      foreign: { provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-hangzhou', nativeId: 'x' } as const,
       teardown: () => cleanup.run(),
     };
   };
@@ -226,7 +227,7 @@ function defineEsaEmulatorCases(get: () => { emulator: TestEmulator; connection:
     let emulator: TestEmulator;
     let provider: EsaCloudProvider;
     const example = DEMO.sites.example;
-    const ref = (kind: 'EDGE' | 'CLIENT' | 'ORIGIN_CLIENT', nativeId: string) => ({ provider: 'ESA', kind, siteId: example, nativeId }) as const;
+    const ref = (kind: 'EDGE' | 'CLIENT' | 'ORIGIN_CLIENT', nativeId: string) => ({ provider: 'ESA', kind, accountId: 'default', siteId: example, nativeId }) as const;
 
     beforeEach(async () => {
       ({ emulator } = get());
@@ -236,11 +237,21 @@ function defineEsaEmulatorCases(get: () => { emulator: TestEmulator; connection:
 
     it('lists the four demo sites with their status and access type', async () => {
       expect(await provider.listSites()).toEqual([
-        { id: '1234567890123', name: 'example.com', status: 'active', accessType: 'NS' },
-        { id: '2345678901234', name: 'cname-example.com', status: 'active', accessType: 'CNAME' },
-        { id: '3456789012345', name: 'pending-example.com', status: 'pending', accessType: 'NS' },
-        { id: '4567890123456', name: 'basic-example.com', status: 'active', accessType: 'NS' },
+        { id: '1234567890123', accountId: 'default', name: 'example.com', status: 'active', accessType: 'NS' },
+        { id: '2345678901234', accountId: 'default', name: 'cname-example.com', status: 'active', accessType: 'CNAME' },
+        { id: '3456789012345', accountId: 'default', name: 'pending-example.com', status: 'pending', accessType: 'NS' },
+        { id: '4567890123456', accountId: 'default', name: 'basic-example.com', status: 'active', accessType: 'NS' },
       ]);
+    });
+
+    it('puts every site and certificate it reads in the account it was made for', async () => {
+      const shop = new EsaCloudProvider(rpcClient('ESA', get().connection), { accountId: 'shop', concurrency: 4 });
+      expect(new Set((await shop.listSites()).map((site) => site.accountId))).toEqual(new Set(['shop']));
+      const listed = await shop.listSiteCertificates(example);
+      expect(listed.length).toBeGreaterThan(0);
+      expect(new Set(listed.map((certificate) => certificate.ref.accountId))).toEqual(new Set(['shop']));
+      const [again] = await shop.getCertificates([(listed[0] as Certificate).ref]);
+      expect(again).toMatchObject({ ref: { accountId: 'shop', siteId: example } });
     });
 
     it('reads a mixed batch of demo certificates in order, each reporting what openssl reads from its PEM', async () => {
@@ -304,9 +315,9 @@ function defineEsaEmulatorCases(get: () => { emulator: TestEmulator; connection:
 
     it('keeps at most `concurrency` calls in flight while fanning a batch out', async () => {
       await emulator.admin('POST', 'faults', { product: 'ESA', action: 'GetSite', latencyMs: 150 });
-      const counting = new InFlightClient({ product: 'ESA', version: '2024-09-10', timeoutMs: 15_000, ...get().connection });
+      const counting = new InFlightClient(rpcClientOptions('ESA', get().connection));
       const ids = [...Object.values(DEMO.sites), ...Object.values(DEMO.sites)];
-      const sites = await new EsaCloudProvider(counting, { concurrency: 3 }).getSites(ids);
+      const sites = await new EsaCloudProvider(counting, { accountId: 'default', concurrency: 3 }).getSites(ids);
       expect(sites.map((site) => (site instanceof GatewayError ? site.code : site.id))).toEqual(ids);
       expect(counting.peak).toBe(3);
     });

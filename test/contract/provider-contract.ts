@@ -1,6 +1,7 @@
 import { type Certificate, type CertificateRef } from '../../src/domain/certificate';
 import { GatewayError } from '../../src/domain/errors/gateway-error';
-import { RpcClient } from '../../src/providers/alibaba/rpc-client';
+import { StaticCredentials } from '../../src/accounts/credentials';
+import { RpcClient, type RpcClientOptions } from '../../src/providers/alibaba/rpc-client';
 import { type CloudProvider } from '../../src/providers/certificate-provider';
 import { opensslFacts } from '../helpers/openssl';
 
@@ -71,6 +72,14 @@ export function defineProviderContract(name: string, setup: () => Promise<PortTa
       expect(served).not.toBeInstanceOf(GatewayError);
       expect(served).toMatchObject({ ref: first.ref });
     });
+
+    it("answers a ref of another account with an error in its slot: one account's credentials never read another's certificates", async () => {
+      const [first] = target.fixtures as [ContractFixture];
+      const elsewhere: CertificateRef = { ...first.ref, accountId: `not-${first.ref.accountId}` };
+      const [refused, served] = await target.provider.getCertificates([elsewhere, first.ref]);
+      expectGatewayError(refused, { code: 'InvalidParameter', category: 'BAD_USER_INPUT' });
+      expect(served).toMatchObject({ ref: first.ref });
+    });
   });
 }
 
@@ -99,8 +108,14 @@ export function cloudConnection(endpointVariable: 'ESA_ENDPOINT' | 'SLB_ENDPOINT
 
 const VERSIONS = { ESA: '2024-09-10', SLB: '2014-05-15' } as const;
 
+/** The client settings of one product over a connection, signed with the connection's access key. */
+export function rpcClientOptions(product: 'ESA' | 'SLB', connection: Connection): RpcClientOptions {
+  const { accessKeyId, accessKeySecret, ...where } = connection;
+  return { product, version: VERSIONS[product], timeoutMs: 15_000, ...where, credentials: new StaticCredentials({ accessKeyId, accessKeySecret }) };
+}
+
 export function rpcClient(product: 'ESA' | 'SLB', connection: Connection): RpcClient {
-  return new RpcClient({ product, version: VERSIONS[product], timeoutMs: 15_000, ...connection });
+  return new RpcClient(rpcClientOptions(product, connection));
 }
 
 /** The one certificate a single-ref batch answers; its slot's error is thrown. */

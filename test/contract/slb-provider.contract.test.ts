@@ -28,7 +28,7 @@ interface SlbTarget {
 }
 
 function slbProvider(connection: Connection): SlbCloudProvider {
-  return new SlbCloudProvider(rpcClient('SLB', connection), { concurrency: 4 });
+  return new SlbCloudProvider(rpcClient('SLB', connection), { accountId: 'default', concurrency: 4 });
 }
 
 /** A PEM certificate uploaded through the adapter, deleted again by `cleanup`. */
@@ -55,11 +55,17 @@ function definePortableSlbCases(name: string, connect: () => Promise<SlbTarget>)
     });
     afterEach(() => cleanup.run());
 
+    it('lists the region it reads among the regions DescribeRegions answers, each once', async () => {
+      const regions = await target.provider.describeRegions();
+      expect(regions).toContain(target.regionId);
+      expect(new Set(regions).size).toBe(regions.length);
+    });
+
     it('uploads a PEM certificate and reports the fingerprint, names and expiry openssl reads from it', async () => {
       const { certificate, pem, name } = await uploaded(target, cleanup);
       const facts = opensslFacts(pem);
       expect(certificate).toMatchObject({
-        ref: { provider: 'SLB', kind: 'SERVER', regionId: target.regionId },
+        ref: { provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: target.regionId },
         name,
         commonName: facts.commonName,
         fingerprintSha1: facts.fingerprintSha1,
@@ -103,7 +109,7 @@ function definePortableSlbCases(name: string, connect: () => Promise<SlbTarget>)
         requestId: true,
       });
       const { ref } = await uploaded(target, cleanup);
-      const elsewhere = (nativeId: string): CertificateRef => ({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-nowhere', nativeId });
+      const elsewhere = (nativeId: string): CertificateRef => ({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-nowhere', nativeId });
       const results = await target.provider.getCertificates([elsewhere('a'), ref, elsewhere('b')]);
       expectGatewayError(results[0], { code: 'InvalidRegionId.NotFound' });
       expect(results[1]).toMatchObject({ ref });
@@ -151,8 +157,8 @@ function slbPortTarget(connect: () => Promise<SlbTarget>) {
     return {
       provider: target.provider,
       fixtures: made.map(({ ref, pem }) => ({ ref, pem })),
-      absent: { provider: 'SLB', kind: 'SERVER', regionId: target.regionId, nativeId: 'absent_0_0_0' } as const,
-      foreign: { provider: 'ESA', kind: 'EDGE', siteId: '1234567890123', nativeId: 'x' } as const,
+      absent: { provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: target.regionId, nativeId: 'absent_0_0_0' } as const,
+      foreign: { provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1234567890123', nativeId: 'x' } as const,
       teardown: () => cleanup.run(),
     };
   };
@@ -169,6 +175,19 @@ function defineSlbEmulatorCases(get: () => { emulator: TestEmulator; connection:
       ({ emulator } = get());
       provider = slbProvider(get().connection);
       await emulator.reset();
+    });
+
+    it("lists the demo account's regions, and only them", async () => {
+      expect([...(await provider.describeRegions())].sort()).toEqual([...DEMO.regions].sort());
+    });
+
+    it('puts every certificate it reads in the account it was made for', async () => {
+      const shop = new SlbCloudProvider(rpcClient('SLB', get().connection), { accountId: 'shop', concurrency: 4 });
+      const listed = await shop.describeServerCertificates(hangzhou);
+      expect(listed.length).toBeGreaterThan(0);
+      expect(new Set(listed.map((certificate) => certificate.ref.accountId))).toEqual(new Set(['shop']));
+      const [again] = await shop.getCertificates([(listed[0] as Certificate).ref]);
+      expect(again).toMatchObject({ ref: { accountId: 'shop', regionId: hangzhou } });
     });
 
     it('lists the demo certificates of each region', async () => {
@@ -210,7 +229,7 @@ function defineSlbEmulatorCases(get: () => { emulator: TestEmulator; connection:
         name: 'from-cas',
       });
       expect(certificate).toMatchObject({
-        ref: { provider: 'SLB', kind: 'SERVER', regionId: hangzhou },
+        ref: { provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: hangzhou },
         name: 'from-cas',
         isAliCloudCertificate: true,
         aliCloudCertificateId: '30000479',

@@ -10,7 +10,7 @@ import { ReadThroughCache, type EntrySpec, type ReadTracker } from '../../../src
 import { type Certificate, type CertificateRef } from '../../../src/domain/certificate';
 import { SwitchableBus } from '../../helpers/switchable-bus';
 
-const ref = (nativeId: string): CertificateRef => ({ provider: 'ESA', kind: 'EDGE', siteId: '1234567890123', nativeId });
+const ref = (nativeId: string): CertificateRef => ({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1234567890123', nativeId });
 const key = (nativeId: string) => CacheKeys.certificate(ref(nativeId)).key;
 const policy = new CachePolicy({ maxTtlMs: 60_000, pendingTtlMs: 5_000, negativeTtlMs: 10_000, staleForMs: 3_600_000 });
 const spec: EntrySpec<Certificate> = { codec: certificateCodec, ttlMs: (value, now) => policy.certificateTtl(value, now) };

@@ -44,7 +44,7 @@ describe('the cache policy', () => {
   const policy = new CachePolicy({ maxTtlMs: 300_000, pendingTtlMs: 5_000, negativeTtlMs: 10_000, staleForMs: 3_600_000 });
   const now = Date.parse('2026-01-01T00:00:00Z');
   const certificate = (status: string, notAfter?: string): Certificate => ({
-    ref: { provider: 'ESA', kind: 'EDGE', siteId: '1', nativeId: 'x' },
+    ref: { provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1', nativeId: 'x' },
     status,
     subjectAlternativeNames: [],
     domainValidations: [],

@@ -7,11 +7,11 @@ import { GuardedStore } from '../../../src/cache/guarded-store';
 import { type KeyValueStore } from '../../../src/cache/key-value-store';
 import { MemoryStore } from '../../../src/cache/memory-store';
 import { ReadThroughCache, type EntrySpec } from '../../../src/cache/read-through-cache';
-import { type Certificate, type CertificateRef } from '../../../src/domain/certificate';
+import { type Certificate, type CertificateRef, type SiteKey } from '../../../src/domain/certificate';
 import { GatewayError } from '../../../src/domain/errors/gateway-error';
 import { type Fetched } from '../../../src/domain/ports';
 
-const ref = (nativeId: string): CertificateRef => ({ provider: 'ESA', kind: 'EDGE', siteId: '1234567890123', nativeId });
+const ref = (nativeId: string): CertificateRef => ({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1234567890123', nativeId });
 const certificate = (nativeId: string, status = 'OK'): Certificate => ({
   ref: ref(nativeId),
   status,
@@ -79,17 +79,39 @@ describe('the read-through cache', () => {
     const reads = jest.spyOn(store, 'getOrLease');
     const lists = new CertificateCache(cacheOn(store), policy);
     const listed: string[] = [];
-    const list = async (siteId: string) => {
+    const list = async ({ siteId }: SiteKey) => {
       listed.push(siteId);
       if (siteId === 'gone') throw new GatewayError('SiteNotFound', 'no such site', { provider: 'ESA', httpStatus: 404 });
       return [certificate(`of-${siteId}`)];
     };
-    await lists.siteCertificates(['s1'], list);
-    const answers = await lists.siteCertificates(['s1', 's2', 'gone'], list);
+    const site = (siteId: string): SiteKey => ({ accountId: 'default', siteId });
+    await lists.siteCertificates([site('s1')], list);
+    const answers = await lists.siteCertificates([site('s1'), site('s2'), site('gone')], list);
     expect(reads).toHaveBeenCalledTimes(2);
     expect(listed).toEqual(['s1', 's2', 'gone']);
     expect((answers[1] as Certificate[])[0]?.ref.nativeId).toBe('of-s2');
     expect(answers[2]).toMatchObject({ code: 'SiteNotFound' });
+  });
+
+  it("keeps each account's entries apart: the same site and the same certificate in two accounts are two reads", async () => {
+    const lists = new CertificateCache(cacheOn(new MemoryStore()), policy);
+    const listed: string[] = [];
+    const list = async ({ accountId, siteId }: SiteKey) => {
+      listed.push(`${accountId}/${siteId}`);
+      return [certificate(`of-${accountId}`)];
+    };
+    const [ours, theirs] = await lists.siteCertificates(
+      [
+        { accountId: 'default', siteId: '1234567890123' },
+        { accountId: 'shop', siteId: '1234567890123' },
+      ],
+      list,
+    );
+    expect(listed).toEqual(['default/1234567890123', 'shop/1234567890123']);
+    expect([(ours as Certificate[])[0]?.ref.nativeId, (theirs as Certificate[])[0]?.ref.nativeId]).toEqual(['of-default', 'of-shop']);
+    expect(CacheKeys.certificate({ ...ref('a'), accountId: 'shop' }).key).not.toBe(CacheKeys.certificate(ref('a')).key);
+    expect(CacheKeys.sites('shop').key).not.toBe(CacheKeys.sites('default').key);
+    expect(CacheKeys.regionCertificates({ accountId: 'shop', regionId: 'cn-hangzhou' }).key).not.toBe(CacheKeys.regionCertificates({ accountId: 'default', regionId: 'cn-hangzhou' }).key);
   });
 
   it('joins concurrent requests for the same key in one process onto one fetch', async () => {

@@ -8,8 +8,8 @@ import { makeCertificate, opensslFacts } from '../../helpers/openssl';
 const DAY_MS = 86_400_000;
 const NOW = new Date('2025-06-15T12:00:00Z');
 const clock = (at: Date = NOW) => ({ clock: new RequestClock(at), expiringDays: 30 });
-const EDGE: CertificateRef = { provider: 'ESA', kind: 'EDGE', siteId: '1234567890123', nativeId: 'babaded901474b9693acf530e0fb1d95' };
-const SERVER: CertificateRef = { provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' };
+const EDGE: CertificateRef = { provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1234567890123', nativeId: 'babaded901474b9693acf530e0fb1d95' };
+const SERVER: CertificateRef = { provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' };
 
 const certificate = (fields: Partial<Certificate> = {}): Certificate => ({ ref: EDGE, subjectAlternativeNames: [], domainValidations: [], ...fields });
 /** As the gateway hands certificates to the schema: completed from their PEM first. */
@@ -17,18 +17,18 @@ const completed = (fields: Partial<Certificate>) => withPemFacts(certificate(fie
 const expiringIn = (ms: number, at: Date = NOW) => toCertificateType(certificate({ notAfter: new Date(NOW.getTime() + ms) }), clock(at)).daysUntilExpiry;
 
 describe('the schema certificate mapper', () => {
-  it('gives an ESA certificate a global id that names it, and its site but no region', () => {
+  it('gives an ESA certificate a global id that names it, its account, and its site but no region', () => {
     const mapped = toCertificateType(certificate({ name: 'static', status: 'OK' }), clock());
-    expect(decodeCertificateId(mapped.id)).toEqual(EDGE);
-    expect(mapped).toMatchObject({ provider: 'ESA', kind: 'EDGE', nativeId: EDGE.nativeId, siteId: '1234567890123', name: 'static', status: 'ISSUED', upstreamStatus: 'OK' });
+    expect(decodeCertificateId(mapped.id, 'first')).toEqual(EDGE);
+    expect(mapped).toMatchObject({ provider: 'ESA', kind: 'EDGE', accountId: 'default', nativeId: EDGE.nativeId, siteId: '1234567890123', name: 'static', status: 'ISSUED', upstreamStatus: 'OK' });
     expect(mapped).not.toHaveProperty('regionId');
     expect(mapped).not.toHaveProperty('ref');
   });
 
   it('gives an SLB certificate its region and no site', () => {
     const mapped = toCertificateType(certificate({ ref: SERVER }), clock());
-    expect(decodeCertificateId(mapped.id)).toEqual(SERVER);
-    expect(mapped).toMatchObject({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: SERVER.nativeId });
+    expect(decodeCertificateId(mapped.id, 'first')).toEqual(SERVER);
+    expect(mapped).toMatchObject({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-hangzhou', nativeId: SERVER.nativeId });
     expect(mapped).not.toHaveProperty('siteId');
   });
 

@@ -1,5 +1,6 @@
 import { type Certificate, type CertificateRef } from '../../../src/domain/certificate';
-import { entryOf, sourceOf, type InventoryEntry } from '../../../src/inventory/inventory-entry';
+import { entryOf, type InventoryEntry } from '../../../src/inventory/inventory-entry';
+import { Sources } from '../../../src/inventory/sources';
 import { InventoryView } from '../../../src/inventory/inventory-view';
 import { certificateSeries, CertificateSeriesWriter, EXPIRATION_SERIES, labelValue, MAX_LABEL_CHARS, RENEWAL_SERIES } from '../../../src/server/certificate-series';
 import { GatewayMetrics } from '../../../src/server/metrics';
@@ -8,7 +9,7 @@ import { parseExposition, samplesNamed } from '../../helpers/prometheus-text';
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T00:00:00Z');
 
-function entry(ref: CertificateRef, facts: Partial<Certificate> = {}, accountId = 'default'): InventoryEntry {
+function entry(ref: CertificateRef, facts: Partial<Certificate> = {}): InventoryEntry {
   const certificate: Certificate = {
     ref,
     commonName: 'www.example.com',
@@ -18,11 +19,11 @@ function entry(ref: CertificateRef, facts: Partial<Certificate> = {}, accountId 
     domainValidations: [],
     ...facts,
   };
-  return entryOf(certificate, sourceOf(ref), accountId);
+  return entryOf(certificate, Sources.of(ref));
 }
 
-const edge = (nativeId: string, facts: Partial<Certificate> = {}) => entry({ provider: 'ESA', kind: 'EDGE', siteId: '1000000000001', nativeId }, facts);
-const server = (nativeId: string, facts: Partial<Certificate> = {}) => entry({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId }, facts, 'shop');
+const edge = (nativeId: string, facts: Partial<Certificate> = {}) => entry({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1000000000001', nativeId }, facts);
+const server = (nativeId: string, facts: Partial<Certificate> = {}) => entry({ provider: 'SLB', kind: 'SERVER', accountId: 'shop', regionId: 'cn-hangzhou', nativeId }, facts);
 
 async function scrapeOf(entries: readonly InventoryEntry[], lastSweepFinishedAt?: Date): Promise<string> {
   const view = new InventoryView();
@@ -62,7 +63,7 @@ describe('certificate series on /metrics', () => {
 
   it('reads the status with the configured EXPIRING_DAYS and the cloud’s own word where it decides', () => {
     const twentyDaysLeft = edge('e1', { notAfter: new Date(NOW.getTime() + 20 * DAY) });
-    const revoked = entry({ provider: 'ESA', kind: 'CLIENT', siteId: '1000000000001', nativeId: 'c1' }, { status: 'revoked' });
+    const revoked = entry({ provider: 'ESA', kind: 'CLIENT', accountId: 'default', siteId: '1000000000001', nativeId: 'c1' }, { status: 'revoked' });
     const expired = edge('e2', { status: 'OK', notAfter: new Date(NOW.getTime() - DAY) });
     const statuses = (expiringDays: number) => samplesNamed(parseExposition(certificateSeries([twentyDaysLeft, revoked, expired], NOW, expiringDays).text), EXPIRATION_SERIES).map((sample) => sample.labels.status);
     expect(statuses(30)).toEqual(['EXPIRING', 'REVOKED', 'EXPIRED']);
@@ -173,12 +174,17 @@ describe('GatewayMetrics.scrape', () => {
     expect(await deliveries()).toEqual({ delivered: 1, retried: 2, failed: 0, refused: 0 });
   });
 
-  it('counts sweep errors by source', async () => {
+  it('counts sweep errors by source, each source named with its account', async () => {
     const metrics = new GatewayMetrics();
-    metrics.sweepFailed('SLB cn-hangzhou');
-    metrics.sweepFailed('SLB cn-hangzhou');
-    metrics.sweepFailed('ESA site 1000000000001');
+    metrics.sweepFailed('default/SLB cn-hangzhou');
+    metrics.sweepFailed('default/SLB cn-hangzhou');
+    metrics.sweepFailed('shop/SLB cn-hangzhou');
+    metrics.sweepFailed('default/ESA site 1000000000001');
     const errors = samplesNamed(parseExposition((await metrics.scrape()).toString('utf8')), 'gateway_inventory_sweep_errors_total');
-    expect(Object.fromEntries(errors.map((sample) => [sample.labels.source, sample.value]))).toEqual({ 'SLB cn-hangzhou': 2, 'ESA site 1000000000001': 1 });
+    expect(Object.fromEntries(errors.map((sample) => [sample.labels.source, sample.value]))).toEqual({
+      'default/SLB cn-hangzhou': 2,
+      'shop/SLB cn-hangzhou': 1,
+      'default/ESA site 1000000000001': 1,
+    });
   });
 });

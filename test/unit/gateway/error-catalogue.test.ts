@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { COMMON_CODES, ESA_CODES, GATEWAY_CODES, SLB_CODES } from '../../../src/domain/errors/documented-codes';
+import { COMMON_CODES, ESA_CODES, GATEWAY_CODES, SLB_CODES, STS_CODES } from '../../../src/domain/errors/documented-codes';
 import { ERROR_CATALOGUE, isKnownCode, type ErrorCategory } from '../../../src/domain/errors/error-catalogue';
 import { GatewayError } from '../../../src/domain/errors/gateway-error';
 
@@ -119,8 +119,14 @@ describe('the error catalogue', () => {
   });
 
   it('has an entry for every listed code and no entry for a code no list names', () => {
-    const listed = new Set<string>([...ESA_CODES, ...SLB_CODES, ...COMMON_CODES, ...GATEWAY_CODES]);
+    const listed = new Set<string>([...ESA_CODES, ...SLB_CODES, ...COMMON_CODES, ...STS_CODES, ...GATEWAY_CODES]);
     expect(Object.keys(ERROR_CATALOGUE).sort()).toEqual([...listed].sort());
+  });
+
+  it('holds the STS codes of a role that cannot be assumed as STS codes, none of them worth a retry', () => {
+    for (const code of STS_CODES) {
+      expect({ code, source: ERROR_CATALOGUE[code].source, retryable: ERROR_CATALOGUE[code].retryable }).toEqual({ code, source: 'STS', retryable: false });
+    }
   });
 
   it('gives every category one retryable flag: throttling and unavailability are worth a retry, the rest are not', () => {

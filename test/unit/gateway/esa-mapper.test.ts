@@ -40,12 +40,14 @@ const GET_CERTIFICATE = {
   RequestId: '04F0F334-1335-436C-A1D7-6C044FE73368',
 };
 
-const EDGE_REF = { siteId: '1234567890123', nativeId: 'babaded901474b9693acf530e0fb1d95' };
+const SITE = { accountId: 'default', siteId: '1234567890123' };
+const ONE = { accountId: 'default', siteId: '1' };
+const EDGE_REF = { ...SITE, nativeId: 'babaded901474b9693acf530e0fb1d95' };
 
 describe('the ESA mapper', () => {
   it('maps a GetCertificate answer to a unified edge certificate', () => {
     expect(mapCertificateBody('EDGE', GET_CERTIFICATE, EDGE_REF)).toEqual({
-      ref: { provider: 'ESA', kind: 'EDGE', siteId: '1234567890123', nativeId: 'babaded901474b9693acf530e0fb1d95' },
+      ref: { provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1234567890123', nativeId: 'babaded901474b9693acf530e0fb1d95' },
       siteName: 'example.com',
       name: 'yourCertName',
       status: 'OK',
@@ -76,15 +78,26 @@ describe('the ESA mapper', () => {
     const [certificate] = mapCertificateList(
       'EDGE',
       { Result: [{ Id: 'a', NotBefore: '2023-03-31 02:08:00', NotAfter: '2024-03-31 02:08:00', CreateTime: '2022-06-24 07:48:51' }] },
-      '1',
+      ONE,
     );
     expect(certificate?.notBefore?.toISOString()).toBe('2023-03-31T02:08:00.000Z');
     expect(certificate?.notAfter?.toISOString()).toBe('2024-03-31T02:08:00.000Z');
     expect(certificate?.createdAt?.toISOString()).toBe('2022-06-24T07:48:51.000Z');
   });
 
+  it('puts every certificate in the account of the site it was read from', () => {
+    const site = { accountId: 'prod', siteId: '1234567890123' };
+    const listed = mapCertificateList('EDGE', { Result: [{ Id: 'a' }, { Id: 'b' }] }, site);
+    expect(listed.map((certificate) => certificate.ref)).toEqual([
+      { provider: 'ESA', kind: 'EDGE', ...site, nativeId: 'a' },
+      { provider: 'ESA', kind: 'EDGE', ...site, nativeId: 'b' },
+    ]);
+    expect(mapCertificateBody('CLIENT', { Result: { Id: 'c' } }, { ...site, nativeId: 'c' }).ref.accountId).toBe('prod');
+    expect(mapApplication({ Result: [{ Domain: 'a.example.com', Status: 'Applying', Id: '1' }] }, site).applications[0]?.ref.accountId).toBe('prod');
+  });
+
   it('splits a comma-joined SAN, trimming names and dropping empty ones', () => {
-    const [certificate] = mapCertificateList('EDGE', { Result: [{ Id: 'a', SAN: ' www.example.com, ,*.example.com,' }] }, '1');
+    const [certificate] = mapCertificateList('EDGE', { Result: [{ Id: 'a', SAN: ' www.example.com, ,*.example.com,' }] }, ONE);
     expect(certificate?.subjectAlternativeNames).toEqual(['www.example.com', '*.example.com']);
   });
 
@@ -104,9 +117,9 @@ describe('the ESA mapper', () => {
         Status: 'revoked',
       },
     };
-    const certificate = mapCertificateBody('CLIENT', body, { siteId: '1234567890123', nativeId: 'baba39055622c008b90285a8838ed09a' });
+    const certificate = mapCertificateBody('CLIENT', body, { ...SITE, nativeId: 'baba39055622c008b90285a8838ed09a' });
     expect(certificate).toMatchObject({
-      ref: { provider: 'ESA', kind: 'CLIENT', siteId: '1234567890123', nativeId: 'baba39055622c008b90285a8838ed09a' },
+      ref: { provider: 'ESA', kind: 'CLIENT', accountId: 'default', siteId: '1234567890123', nativeId: 'baba39055622c008b90285a8838ed09a' },
       caCertificateId: 'babab9db65ee5efcca9f3d41d4b50d66',
       signatureAlgorithm: 'SHA256-RSA',
       publicKeyAlgorithm: 'RSA',
@@ -131,10 +144,10 @@ describe('the ESA mapper', () => {
       ValidityDays: 365,
       CACertificateId: 'babaded901474b9693acf530e0fb1dbb',
     };
-    const created = mapCreatedClientCertificate(answer, '1234567890123', answer.Id);
+    const created = mapCreatedClientCertificate(answer, SITE, answer.Id);
     expect(created.privateKey).toBe('-----BEGIN PRIVATE KEY-----');
     expect(created.certificate).toMatchObject({
-      ref: { provider: 'ESA', kind: 'CLIENT', siteId: '1234567890123', nativeId: answer.Id },
+      ref: { provider: 'ESA', kind: 'CLIENT', accountId: 'default', siteId: '1234567890123', nativeId: answer.Id },
       status: 'active',
       commonName: 'www.example.com',
       certificatePem: '-----BEGIN CERTIFICATE-----',
@@ -144,36 +157,36 @@ describe('the ESA mapper', () => {
       notAfter: new Date('2024-12-01T02:12:49Z'),
     });
     expect(created.certificate).not.toHaveProperty('privateKey');
-    expect(mapCreatedClientCertificate({ ...answer, PrivateKey: undefined }, '1', answer.Id)).not.toHaveProperty('privateKey');
+    expect(mapCreatedClientCertificate({ ...answer, PrivateKey: undefined }, ONE, answer.Id)).not.toHaveProperty('privateKey');
   });
 
   it('accepts ValidityDays as the documented string as well as the number the examples send', () => {
-    const fromString = mapUploadedOriginClientCertificate({ Id: 'babaabcd', ValidityDays: '365' }, '1', 'babaabcd');
-    const fromNumber = mapUploadedOriginClientCertificate({ Id: 'babaabcd', ValidityDays: 365 }, '1', 'babaabcd');
+    const fromString = mapUploadedOriginClientCertificate({ Id: 'babaabcd', ValidityDays: '365' }, ONE, 'babaabcd');
+    const fromNumber = mapUploadedOriginClientCertificate({ Id: 'babaabcd', ValidityDays: 365 }, ONE, 'babaabcd');
     expect(fromString.validityDays).toBe(365);
     expect(fromNumber.validityDays).toBe(365);
-    expect(fromNumber.ref).toEqual({ provider: 'ESA', kind: 'ORIGIN_CLIENT', siteId: '1', nativeId: 'babaabcd' });
+    expect(fromNumber.ref).toEqual({ provider: 'ESA', kind: 'ORIGIN_CLIENT', accountId: 'default', siteId: '1', nativeId: 'babaabcd' });
   });
 
   it('keeps the caller’s site id digits and falls back to the asked id when the Result has none', () => {
     // Parsed as the client parses it: the number above 2^53 arrives rounded to ...992.
     const body = JSON.parse('{"SiteId": 9007199254740993, "Result": {}}') as { SiteId: number };
     expect(String(body.SiteId)).toBe('9007199254740992');
-    const certificate = mapCertificateBody('ORIGIN_CLIENT', body, { siteId: '9007199254740993', nativeId: 'x' });
-    expect(certificate.ref).toEqual({ provider: 'ESA', kind: 'ORIGIN_CLIENT', siteId: '9007199254740993', nativeId: 'x' });
+    const certificate = mapCertificateBody('ORIGIN_CLIENT', body, { accountId: 'default', siteId: '9007199254740993', nativeId: 'x' });
+    expect(certificate.ref).toEqual({ provider: 'ESA', kind: 'ORIGIN_CLIENT', accountId: 'default', siteId: '9007199254740993', nativeId: 'x' });
   });
 
   it('never throws on missing or oddly typed fields, leaving them out', () => {
     const odd = { Result: { Id: 7, SAN: 12, DCV: 'none', NotAfter: 'soon', CreateTime: '2024-13-45 99:00:00', ApplyCode: 'two', CasId: {} } };
-    const certificate = mapCertificateBody('EDGE', odd as never, { siteId: '1', nativeId: 'asked' });
+    const certificate = mapCertificateBody('EDGE', odd as never, { ...ONE, nativeId: 'asked' });
     expect(certificate).toEqual({
-      ref: { provider: 'ESA', kind: 'EDGE', siteId: '1', nativeId: '7' },
+      ref: { provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1', nativeId: '7' },
       subjectAlternativeNames: [],
       domainValidations: [],
     });
-    expect(mapCertificateBody('EDGE', {}, { siteId: '1', nativeId: 'asked' }).ref.nativeId).toBe('asked');
-    expect(mapCertificateList('CLIENT', { Result: 'nothing' } as never, '1')).toEqual([]);
-    expect(mapCertificateList('CLIENT', { Result: [null, { Name: 'no id' }, { Id: 'kept' }] } as never, '1').map((c) => c.ref.nativeId)).toEqual(['kept']);
+    expect(mapCertificateBody('EDGE', {}, { ...ONE, nativeId: 'asked' }).ref.nativeId).toBe('asked');
+    expect(mapCertificateList('CLIENT', { Result: 'nothing' } as never, ONE)).toEqual([]);
+    expect(mapCertificateList('CLIENT', { Result: [null, { Name: 'no id' }, { Id: 'kept' }] } as never, ONE).map((c) => c.ref.nativeId)).toEqual(['kept']);
   });
 
   it('ignores fields it does not know', () => {
@@ -181,19 +194,23 @@ describe('the ESA mapper', () => {
     expect(Object.keys(certificate).sort()).toEqual(['domainValidations', 'ref', 'subjectAlternativeNames']);
   });
 
-  it('maps ListSites entries and GetSite’s SiteModel, site ids as exact digit strings', () => {
-    const sites = mapSites([
-      { SiteId: 1234567890123, SiteName: 'example.com', Status: 'active', AccessType: 'NS', Coverage: 'global' },
-      { SiteName: 'no id' },
-      { SiteId: '2345678901234', SiteName: 'cname-example.com', Status: 'active', AccessType: 'CNAME' },
-    ]);
+  it('maps ListSites entries and GetSite’s SiteModel, site ids as exact digit strings, each in the account asked', () => {
+    const sites = mapSites(
+      [
+        { SiteId: 1234567890123, SiteName: 'example.com', Status: 'active', AccessType: 'NS', Coverage: 'global' },
+        { SiteName: 'no id' },
+        { SiteId: '2345678901234', SiteName: 'cname-example.com', Status: 'active', AccessType: 'CNAME' },
+      ],
+      'prod',
+    );
     expect(sites).toEqual([
-      { id: '1234567890123', name: 'example.com', status: 'active', accessType: 'NS' },
-      { id: '2345678901234', name: 'cname-example.com', status: 'active', accessType: 'CNAME' },
+      { id: '1234567890123', accountId: 'prod', name: 'example.com', status: 'active', accessType: 'NS' },
+      { id: '2345678901234', accountId: 'prod', name: 'cname-example.com', status: 'active', accessType: 'CNAME' },
     ]);
-    expect(mapSites([{ SiteId: 1e21, SiteName: 'big.example' }]).map((site) => site.id)).toEqual(['1000000000000000000000']);
-    expect(mapSite({ SiteId: 4567890123456, SiteName: 'basic-example.com' }, '4567890123456')).toEqual({ id: '4567890123456', name: 'basic-example.com' });
-    expect(mapSite(undefined, '4567890123456')).toEqual({ id: '4567890123456', name: '' });
+    expect(mapSites([{ SiteId: 1e21, SiteName: 'big.example' }], 'default').map((site) => site.id)).toEqual(['1000000000000000000000']);
+    const basic = { accountId: 'prod', siteId: '4567890123456' };
+    expect(mapSite({ SiteId: 4567890123456, SiteName: 'basic-example.com' }, basic)).toEqual({ id: '4567890123456', accountId: 'prod', name: 'basic-example.com' });
+    expect(mapSite(undefined, basic)).toEqual({ id: '4567890123456', accountId: 'prod', name: '' });
   });
 
   it('maps an ApplyCertificate answer to applications that carry edge refs', () => {
@@ -206,14 +223,14 @@ describe('the ESA mapper', () => {
       ],
       RequestId: '156A6B-677B1A-4297B7-9187B7-2B44792',
     };
-    expect(mapApplication(body, '1234567890123')).toEqual({
+    expect(mapApplication(body, SITE)).toEqual({
       siteName: 'example.com',
       totalCount: 2,
       applications: [
-        { domain: '*.example.com', status: 'Applying', ref: { provider: 'ESA', kind: 'EDGE', siteId: '1234567890123', nativeId: '30000478' } },
-        { domain: 'www.example.com', status: 'Applying', ref: { provider: 'ESA', kind: 'EDGE', siteId: '1234567890123', nativeId: '30000479' } },
+        { domain: '*.example.com', status: 'Applying', ref: { provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1234567890123', nativeId: '30000478' } },
+        { domain: 'www.example.com', status: 'Applying', ref: { provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1234567890123', nativeId: '30000479' } },
       ],
     });
-    expect(mapApplication({ Result: [{ Domain: 'a.example.com' }] }, '1')).toEqual({ siteName: '', totalCount: 0, applications: [] });
+    expect(mapApplication({ Result: [{ Domain: 'a.example.com' }] }, ONE)).toEqual({ siteName: '', totalCount: 0, applications: [] });
   });
 });

@@ -50,10 +50,13 @@ const DESCRIBED = {
   },
 };
 
+const HANGZHOU = { accountId: 'default', regionId: 'cn-hangzhou' };
+const SHANGHAI = { accountId: 'default', regionId: 'cn-shanghai' };
+
 describe('the SLB mapper', () => {
   it('maps an UploadServerCertificate answer to a unified server certificate', () => {
-    expect(mapServerCertificate(UPLOADED, 'cn-hangzhou', UPLOADED.ServerCertificateId)).toEqual({
-      ref: { provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: '123157908552****_166f8204689_1714763408_709981430' },
+    expect(mapServerCertificate(UPLOADED, HANGZHOU, UPLOADED.ServerCertificateId)).toEqual({
+      ref: { provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-hangzhou', nativeId: '123157908552****_166f8204689_1714763408_709981430' },
       name: '*.example1.com',
       resourceGroupId: 'rg-acfmxazb4ph6aiy',
       commonName: '*.example1.com',
@@ -69,10 +72,10 @@ describe('the SLB mapper', () => {
   });
 
   it('maps the nested DescribeServerCertificates list, leaving out entries without an id', () => {
-    const certificates = mapServerCertificates(DESCRIBED, 'cn-hangzhou');
+    const certificates = mapServerCertificates(DESCRIBED, HANGZHOU);
     expect(certificates.map((certificate) => certificate.ref.nativeId)).toEqual(['idkp-123-cn-test-01', 'second']);
     expect(certificates[0]).toEqual({
-      ref: { provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: 'idkp-123-cn-test-01' },
+      ref: { provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-hangzhou', nativeId: 'idkp-123-cn-test-01' },
       name: 'mycert01',
       resourceGroupId: 'rg-acfmdemo',
       commonName: 'www.example.com',
@@ -85,37 +88,46 @@ describe('the SLB mapper', () => {
     });
   });
 
+  it('puts every certificate in the account of the region it was read from', () => {
+    const region = { accountId: 'prod', regionId: 'cn-hangzhou' };
+    expect(mapServerCertificates(DESCRIBED, region).map((certificate) => certificate.ref)).toEqual([
+      { provider: 'SLB', kind: 'SERVER', ...region, nativeId: 'idkp-123-cn-test-01' },
+      { provider: 'SLB', kind: 'SERVER', ...region, nativeId: 'second' },
+    ]);
+    expect(mapServerCertificate(UPLOADED, region, 'x').ref.accountId).toBe('prod');
+  });
+
   it('takes the millisecond timestamps when the ISO times are missing or given as digits', () => {
-    const [, second] = mapServerCertificates(DESCRIBED, 'cn-hangzhou');
+    const [, second] = mapServerCertificates(DESCRIBED, HANGZHOU);
     expect(second?.notAfter).toEqual(new Date(1558161264000));
     // The upload page's parameter table shows ExpireTime itself as "1504147745000".
-    const digits = mapServerCertificate({ ExpireTime: '1504147745000' } as never, 'cn-hangzhou', 'x');
+    const digits = mapServerCertificate({ ExpireTime: '1504147745000' } as never, HANGZHOU, 'x');
     expect(digits.notAfter).toEqual(new Date(1504147745000));
   });
 
   it('never returns a PEM, even if an answer carried one', () => {
-    const certificate = mapServerCertificate({ ...UPLOADED, ServerCertificate: '-----BEGIN CERTIFICATE-----' } as never, 'cn-hangzhou', 'x');
+    const certificate = mapServerCertificate({ ...UPLOADED, ServerCertificate: '-----BEGIN CERTIFICATE-----' } as never, HANGZHOU, 'x');
     expect(certificate).not.toHaveProperty('certificatePem');
   });
 
   it('reads a flat list and a lone item where the nested array was expected', () => {
-    const flat = mapServerCertificates({ ServerCertificates: [{ ServerCertificateId: 'a' }] } as never, 'cn-shanghai');
-    const lone = mapServerCertificates({ ServerCertificates: { ServerCertificate: { ServerCertificateId: 'b' } } } as never, 'cn-shanghai');
-    expect(flat.map((certificate) => certificate.ref)).toEqual([{ provider: 'SLB', kind: 'SERVER', regionId: 'cn-shanghai', nativeId: 'a' }]);
+    const flat = mapServerCertificates({ ServerCertificates: [{ ServerCertificateId: 'a' }] } as never, SHANGHAI);
+    const lone = mapServerCertificates({ ServerCertificates: { ServerCertificate: { ServerCertificateId: 'b' } } } as never, SHANGHAI);
+    expect(flat.map((certificate) => certificate.ref)).toEqual([{ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-shanghai', nativeId: 'a' }]);
     expect(lone.map((certificate) => certificate.ref.nativeId)).toEqual(['b']);
-    const loneSan = mapServerCertificate({ SubjectAlternativeNames: { SubjectAlternativeName: 'only.example.com' } } as never, 'cn-shanghai', 'c');
+    const loneSan = mapServerCertificate({ SubjectAlternativeNames: { SubjectAlternativeName: 'only.example.com' } } as never, SHANGHAI, 'c');
     expect(loneSan.subjectAlternativeNames).toEqual(['only.example.com']);
   });
 
   it('never throws on missing or oddly typed fields, leaving them out', () => {
     const odd = { IsAliCloudCertificate: 'maybe', ExpireTime: 'never', CreateTimeStamp: 'x', SubjectAlternativeNames: 5, Fingerprint: 42 };
-    expect(mapServerCertificate(odd as never, 'cn-hangzhou', 'x')).toEqual({
-      ref: { provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: 'x' },
+    expect(mapServerCertificate(odd as never, HANGZHOU, 'x')).toEqual({
+      ref: { provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-hangzhou', nativeId: 'x' },
       subjectAlternativeNames: [],
       fingerprintSha1: '42',
       domainValidations: [],
     });
-    expect(mapServerCertificates({}, 'cn-hangzhou')).toEqual([]);
-    expect(mapServerCertificates({ ServerCertificates: { ServerCertificate: [null, 3] } } as never, 'cn-hangzhou')).toEqual([]);
+    expect(mapServerCertificates({}, HANGZHOU)).toEqual([]);
+    expect(mapServerCertificates({ ServerCertificates: { ServerCertificate: [null, 3] } } as never, HANGZHOU)).toEqual([]);
   });
 });

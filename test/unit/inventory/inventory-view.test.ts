@@ -3,6 +3,7 @@ import { certificateStatus } from '../../../src/domain/certificate-status';
 import { entryOf, type InventoryEntry } from '../../../src/inventory/inventory-entry';
 import { type InventoryFilter, type InventoryOrder } from '../../../src/inventory/inventory-query';
 import { InventoryView } from '../../../src/inventory/inventory-view';
+import { Sources } from '../../../src/inventory/sources';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -22,10 +23,11 @@ function estate(count: number, seed = 7): InventoryEntry[] {
   const next = random(seed);
   const pick = <T>(values: readonly T[]) => values[Math.floor(next() * values.length)] as T;
   return Array.from({ length: count }, (_, index) => {
-    const esa = next() < 0.7;
-    const ref: CertificateRef = esa
-      ? { provider: 'ESA', kind: pick(['EDGE', 'CLIENT', 'ORIGIN_CLIENT'] as const), siteId: pick(SITES), nativeId: `n${index}` }
-      : { provider: 'SLB', kind: 'SERVER', regionId: pick(REGIONS), nativeId: `s${index}` };
+    const accountId = index % 2 ? 'prod' : 'shop';
+    const ref: CertificateRef =
+      next() < 0.7
+        ? { provider: 'ESA', kind: pick(['EDGE', 'CLIENT', 'ORIGIN_CLIENT'] as const), accountId, siteId: pick(SITES), nativeId: `n${index}` }
+        : { provider: 'SLB', kind: 'SERVER', accountId, regionId: pick(REGIONS), nativeId: `s${index}` };
     const notAfter = new Date(NOW.getTime() + Math.round((next() * 400 - 40) * DAY));
     const host = `${pick(['www', 'api', 'shop', 'mail'])}.${pick(['example.com', 'example.org'])}`;
     const certificate: Certificate = {
@@ -39,7 +41,7 @@ function estate(count: number, seed = 7): InventoryEntry[] {
       createdAt: new Date(NOW.getTime() - Math.round(next() * 100 * DAY)),
       domainValidations: [],
     };
-    return entryOf(certificate, esa ? `ESA site ${(ref as { siteId: string }).siteId}` : `SLB ${(ref as { regionId: string }).regionId}`, index % 2 ? 'prod' : 'shop');
+    return entryOf(certificate, Sources.of(ref));
   });
 }
 

@@ -5,10 +5,10 @@ import { Inventory } from '../../../src/inventory/inventory';
 import { MemoryInventoryStore } from '../../../src/inventory/inventory-store';
 import { InventorySweeper } from '../../../src/inventory/inventory-sweep';
 
-const certificate = (nativeId: string): Certificate => ({ ref: { provider: 'ESA', kind: 'EDGE', siteId: '1000000000001', nativeId }, subjectAlternativeNames: [], domainValidations: [] });
+const certificate = (nativeId: string): Certificate => ({ ref: { provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: '1000000000001', nativeId }, subjectAlternativeNames: [], domainValidations: [] });
 const throttled = () => new GatewayError('THROTTLED', 'Throttled.', { provider: 'SLB' });
 
-async function sweeperWith(options: { sitesFail?: boolean }) {
+async function sweeperWith(options: { sitesFail?: boolean; regionsListed?: boolean }) {
   const esa = {
     listSites: async () => {
       if (options.sitesFail) throw throttled();
@@ -19,24 +19,28 @@ async function sweeperWith(options: { sitesFail?: boolean }) {
       return [certificate('e1')];
     },
   } as unknown as EsaProvider;
+  const described: string[] = [];
   const slb = {
+    describeRegions: async () => ['cn-hangzhou', 'cn-shanghai'],
     describeServerCertificates: async (regionId: string) => {
+      described.push(regionId);
       if (regionId === 'cn-shanghai') throw throttled();
       return [];
     },
   } as unknown as SlbProvider;
-  const inventory = new Inventory(new MemoryInventoryStore(), 'default');
+  const inventory = new Inventory(new MemoryInventoryStore());
   await inventory.start();
   const failed: string[] = [];
-  const sweeper = new InventorySweeper(esa, slb, inventory, { slbRegions: ['cn-hangzhou', 'cn-shanghai'], concurrency: 2, sourceFailed: (source) => failed.push(source) });
-  return { sweeper, failed, inventory };
+  const account = { id: 'default', esa, slb, ...(options.regionsListed ? {} : { slbRegions: ['cn-hangzhou', 'cn-shanghai'] }) };
+  const sweeper = new InventorySweeper([account], inventory, { concurrency: 2, sourceFailed: (source) => failed.push(source) });
+  return { sweeper, failed, inventory, described };
 }
 
 describe('sweep failures', () => {
   it('tells the observer of each source a sweep could not read, once per sweep', async () => {
     const { sweeper, failed, inventory } = await sweeperWith({});
     await sweeper.sweep();
-    expect([...failed].sort()).toEqual(['ESA site 1000000000002', 'SLB cn-shanghai']);
+    expect([...failed].sort()).toEqual(['default/ESA site 1000000000002', 'default/SLB cn-shanghai']);
     await sweeper.sweep();
     expect(failed).toHaveLength(4);
     expect(inventory.view.size).toBe(1);
@@ -45,6 +49,13 @@ describe('sweep failures', () => {
   it('tells the observer when the list of sites cannot be read', async () => {
     const { sweeper, failed } = await sweeperWith({ sitesFail: true });
     await sweeper.sweep();
-    expect([...failed].sort()).toEqual(['ESA sites', 'SLB cn-shanghai']);
+    expect([...failed].sort()).toEqual(['default/ESA sites', 'default/SLB cn-shanghai']);
+  });
+
+  it('reads SLB in every region DescribeRegions lists when no regions are configured', async () => {
+    const { sweeper, failed, described } = await sweeperWith({ regionsListed: true });
+    await sweeper.sweep();
+    expect([...described].sort()).toEqual(['cn-hangzhou', 'cn-shanghai']);
+    expect([...failed].sort()).toEqual(['default/ESA site 1000000000002', 'default/SLB cn-shanghai']);
   });
 });

@@ -12,9 +12,9 @@ import { isPrivateAddress, payloadOf } from '../../../src/radar/webhook-delivery
 const DAY = 86_400_000;
 const START = Date.parse('2026-06-01T00:00:00Z');
 
-function certificate(nativeId: string, daysLeft: number, status = 'OK'): Certificate {
+function certificate(nativeId: string, daysLeft: number, status = 'OK', accountId = 'default'): Certificate {
   return {
-    ref: { provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId },
+    ref: { provider: 'SLB', kind: 'SERVER', accountId, regionId: 'cn-hangzhou', nativeId },
     name: nativeId,
     commonName: `${nativeId}.example.com`,
     subjectAlternativeNames: [`${nativeId}.example.com`],
@@ -28,14 +28,14 @@ function certificate(nativeId: string, daysLeft: number, status = 'OK'): Certifi
 
 async function setup() {
   let now = START;
-  const inventory = new Inventory(new MemoryInventoryStore(), 'default');
+  const inventory = new Inventory(new MemoryInventoryStore());
   await inventory.start();
   const heard: CertificateEvent[] = [];
   const queued: CertificateEvent[] = [];
   const bus = new LocalEventBus();
   bus.subscribe((event) => heard.push(event));
   const webhooks: WebhookDispatcher = { dispatch: async (events) => void queued.push(...events), close: async () => undefined };
-  const radar = new Radar({ inventory, marks: new MemoryRadarMarks(), bus, webhooks, thresholds: [30, 14, 7, 1], expiringDays: 30, accountId: 'default', now: () => now, failed: () => undefined });
+  const radar = new Radar({ inventory, marks: new MemoryRadarMarks(), bus, webhooks, thresholds: [30, 14, 7, 1], expiringDays: 30, now: () => now, failed: () => undefined });
   return { inventory, radar, heard, queued, advance: (days: number) => (now += days * DAY) };
 }
 
@@ -71,16 +71,16 @@ describe('the expiry radar', () => {
 
   it('reads what a sweep changed: an application issued, one failed, a new certificate, one gone; nothing for a first read', async () => {
     const { radar, queued } = await setup();
-    const pending = entryOf(certificate('app', 90, 'Applying'), 'SLB cn-hangzhou', 'default');
-    const issued = entryOf(certificate('app', 90, 'OK'), 'SLB cn-hangzhou', 'default');
-    const failing = entryOf(certificate('bad', 90, 'Applying'), 'SLB cn-hangzhou', 'default');
-    const failed = entryOf(certificate('bad', 90, 'ApplyFailed'), 'SLB cn-hangzhou', 'default');
-    const fresh = entryOf(certificate('new', 200), 'SLB cn-hangzhou', 'default');
-    const old = entryOf(certificate('old', 200), 'SLB cn-hangzhou', 'default');
+    const pending = entryOf(certificate('app', 90, 'Applying'), 'default/SLB cn-hangzhou');
+    const issued = entryOf(certificate('app', 90, 'OK'), 'default/SLB cn-hangzhou');
+    const failing = entryOf(certificate('bad', 90, 'Applying'), 'default/SLB cn-hangzhou');
+    const failed = entryOf(certificate('bad', 90, 'ApplyFailed'), 'default/SLB cn-hangzhou');
+    const fresh = entryOf(certificate('new', 200), 'default/SLB cn-hangzhou');
+    const old = entryOf(certificate('old', 200), 'default/SLB cn-hangzhou');
 
     await radar.afterSweep([
-      { source: 'SLB cn-hangzhou', firstRead: false, changes: [{ before: pending, after: issued }, { before: failing, after: failed }, { after: fresh }, { before: old }] },
-      { source: 'SLB cn-shanghai', firstRead: true, changes: [{ after: entryOf(certificate('known', 200), 'SLB cn-shanghai', 'default') }] },
+      { source: 'default/SLB cn-hangzhou', firstRead: false, changes: [{ before: pending, after: issued }, { before: failing, after: failed }, { after: fresh }, { before: old }] },
+      { source: 'default/SLB cn-shanghai', firstRead: true, changes: [{ after: entryOf(certificate('known', 200), 'default/SLB cn-shanghai') }] },
     ]);
 
     expect(summary(queued)).toEqual(['certificate.application_failed:bad', 'certificate.changed:old', 'certificate.issued:app', 'certificate.issued:new']);
@@ -94,6 +94,21 @@ describe('the expiry radar', () => {
     expect(summary(heard)).toEqual(['certificate.changed:uploaded', 'certificate.expiring:14:uploaded', 'certificate.expiring:30:uploaded', 'certificate.expiring:7:uploaded']);
     expect(queued.map((event) => event.id)).toEqual(heard.map((event) => event.id));
     expect(heard.find((event) => event.type === 'certificate.changed')?.change).toBe('uploaded');
+  });
+
+  it('names in each event the account of the certificate it is about', async () => {
+    const { radar, heard } = await setup();
+
+    await radar.updates().upsert([certificate('ours', 200), certificate('theirs', 5, 'OK', 'shop')], 'uploaded');
+
+    const accounts = Object.fromEntries(heard.map((event) => [`${event.type}${event.threshold ? `:${event.threshold}` : ''}:${event.certificate.nativeId}`, event.certificate.accountId]));
+    expect(accounts).toEqual({
+      'certificate.changed:ours': 'default',
+      'certificate.changed:theirs': 'shop',
+      'certificate.expiring:30:theirs': 'shop',
+      'certificate.expiring:14:theirs': 'shop',
+      'certificate.expiring:7:theirs': 'shop',
+    });
   });
 
   it('never puts a PEM or a key in a payload', async () => {
@@ -115,7 +130,7 @@ describe('the expiry radar', () => {
       },
       close: async () => undefined,
     };
-    const radar = new Radar({ inventory, marks: new MemoryRadarMarks(), bus: new LocalEventBus(), webhooks, thresholds: [30, 14], expiringDays: 30, accountId: 'default', now: () => START, failed: () => undefined });
+    const radar = new Radar({ inventory, marks: new MemoryRadarMarks(), bus: new LocalEventBus(), webhooks, thresholds: [30, 14], expiringDays: 30, now: () => START, failed: () => undefined });
 
     await radar.afterSweep([]);
     broken = false;
