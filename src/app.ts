@@ -14,6 +14,9 @@ import { ReadThroughCache } from './cache/read-through-cache';
 import { RedisStore } from './cache/redis-store';
 import { type GatewayConfig } from './config';
 import { CertificateService } from './domain/certificate-service';
+import { DeployService } from './domain/deploy-service';
+import { encodeCertificateId } from './domain/global-id';
+import { SiteMaintenance } from './domain/site-maintenance';
 import { startEmulator, type RunningEmulator } from './emulator/emulator';
 import { RequestLoaders } from './loaders/request-loaders';
 import { DEFAULT_RETRY, UpstreamResilience } from './providers/alibaba/resilience';
@@ -261,10 +264,21 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   /** What a request's resolvers get (and each event a subscription delivers): its own loaders and clock, for the caller's access. */
   const requestContext = (access: Access, recorder?: AnswerRecorder): GatewayContext => {
     const reader = new RequestLoaders(accounts, cache, recorder);
+    const certificates = new CertificateService(reader, accounts, access, {
+      inventory: inventoryUpdates,
+      siteAccounts: (siteId) => inventory.accountsOfSite(siteId),
+      // As every instance knows them: the index caught up with every change written before.
+      usagesOf: async (ref) => {
+        await inventory.caughtUp();
+        return inventory.view.get(encodeCertificateId(ref))?.certificate.usages;
+      },
+    });
     const clock = new RequestClock(new Date());
     const readFromInventory = recorder ? () => recorder.fresh(INVENTORY_ANSWERS, Infinity) : undefined;
     return {
-      certificates: new CertificateService(reader, accounts, access, { inventory: inventoryUpdates, siteAccounts: (siteId) => inventory.accountsOfSite(siteId) }),
+      certificates,
+      deploy: new DeployService(certificates, accounts, access, inventoryUpdates),
+      maintenance: new SiteMaintenance(certificates, accounts, config.expiringDays),
       access,
       clock,
       inventory: new InventoryReader(inventory, access, clock, {

@@ -1,5 +1,5 @@
 import { type Access } from './access';
-import { regionOf, siteOf, type Certificate, type CertificateRef, type RegionKey, type SiteKey } from './certificate';
+import { regionOf, siteOf, type Certificate, type CertificateRef, type CertificateUsage, type RegionKey, type SiteKey } from './certificate';
 import { type Change, type CertificateReader } from './certificate-reader';
 import { GatewayError } from './errors/gateway-error';
 import { decodeCertificateId } from './global-id';
@@ -28,6 +28,8 @@ export interface CertificateServiceOptions {
   inventory?: InventoryUpdates;
   /** The accounts a site was seen in (the inventory's sweeps), so a site id finds its account. */
   siteAccounts?: (siteId: string) => readonly string[];
+  /** Where the index says a certificate is served (undefined: it does not hold it). */
+  usagesOf?: (ref: CertificateRef) => Promise<readonly CertificateUsage[] | undefined>;
 }
 
 export class CertificateService {
@@ -275,9 +277,20 @@ export class CertificateService {
     return this.indexed(this.reader.certificate(ref), 'renamed');
   }
 
-  async deleteCertificate(id: string): Promise<CertificateRef> {
+  /**
+   * Deletes a certificate. One that an SLB listener or domain extension serves (as the index knows) is
+   * refused with SLB's own code for it, naming where it is served; `force` leaves the judgement to the
+   * cloud (which refuses it too while a listener uses it). ESA serves a site's certificates by
+   * hostname, so a site's certificate is never held back here.
+   */
+  async deleteCertificate(id: string, force = false): Promise<CertificateRef> {
     const ref = this.ref(id);
     this.access.require(ref);
+    const serving = force ? [] : ((await this.options.usagesOf?.(ref)) ?? []).filter((usage) => usage.type !== 'ESA_SITE');
+    if (serving.length > 0) {
+      const where = serving.map(describeUsage).join(', ');
+      throw GatewayError.refusedAs('CertificateAndPrivateKeyIsRefered', 'SLB', `Certificate and PrivateKey Is Refered. It is served by ${where}.`, 'DeleteServerCertificate');
+    }
     const touched = { accountId: ref.accountId, ref, siteId: siteOf(ref), regionId: regionOf(ref) };
     await this.change(touched, () => (ref.provider === 'ESA' ? this.esa(ref) : this.slb(ref)).deleteCertificate(ref));
     await this.reader.changed(touched);
@@ -303,6 +316,11 @@ export class CertificateService {
     return value;
   }
 
+  /** A change made for another operation (deploying binds listeners), with the same care for unknown outcomes. */
+  changing<T>(touched: Change, work: () => Promise<T>): Promise<T> {
+    return this.change(touched, work);
+  }
+
   /**
    * Runs one change at the cloud. When its outcome is unknown (sent, never answered), the cloud may
    * have made it: what it may have touched is forgotten as after a success, so no read serves what
@@ -319,6 +337,11 @@ export class CertificateService {
       throw error;
     }
   }
+}
+
+function describeUsage(usage: CertificateUsage): string {
+  const listener = `${usage.regionId} ${usage.loadBalancerId}:${usage.listenerPort}`;
+  return usage.type === 'SLB_DOMAIN_EXTENSION' ? `the domain ${usage.domain} of the listener ${listener}` : `the listener ${listener}`;
 }
 
 function clientRef(ref: CertificateRef): CertificateRef {

@@ -24,6 +24,21 @@ export interface RegionKey {
   regionId: string;
 }
 
+export type CertificateUsageType = 'SLB_LISTENER' | 'SLB_DOMAIN_EXTENSION' | 'ESA_SITE';
+
+/** Where a certificate is served: an SLB HTTPS listener, one SNI domain of it, or an ESA site. */
+export interface CertificateUsage {
+  type: CertificateUsageType;
+  accountId: string;
+  regionId?: string;
+  loadBalancerId?: string;
+  listenerPort?: number;
+  /** SLB_DOMAIN_EXTENSION: the SNI domain, and the extension's id. */
+  domain?: string;
+  domainExtensionId?: string;
+  siteId?: string;
+}
+
 export interface DomainValidation {
   id: string;
   type: string;
@@ -64,6 +79,16 @@ export interface Certificate {
   isAliCloudCertificate?: boolean;
   aliCloudCertificateId?: string;
   aliCloudCertificateName?: string;
+  /**
+   * SLB: the listeners and domain extensions serving it, as the sweep last read them (the inventory
+   * keeps them); undefined when the read it came from does not say (a certificate list alone).
+   */
+  usages?: CertificateUsage[];
+}
+
+/** ESA serves a site's edge and origin client certificates itself: their usage is their site. */
+export function siteUsage(ref: CertificateRef): CertificateUsage[] {
+  return ref.provider === 'ESA' && ref.kind !== 'CLIENT' ? [{ type: 'ESA_SITE', accountId: ref.accountId, siteId: ref.siteId }] : [];
 }
 
 export function regionOf(ref: CertificateRef): string | undefined {

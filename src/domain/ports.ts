@@ -1,4 +1,4 @@
-import { type Certificate, type CertificateRef, type ProviderName } from './certificate';
+import { type Certificate, type CertificateRef, type CertificateUsage, type ProviderName, type RegionKey } from './certificate';
 import { type GatewayError } from './errors/gateway-error';
 import {
   type ApplyCertificateInput,
@@ -40,6 +40,22 @@ export interface EsaProvider extends CloudProvider {
   uploadOriginClientCertificate(input: OriginClientCertificateInput): Promise<Certificate>;
   revokeClientCertificate(ref: CertificateRef): Promise<void>;
   activateClientCertificate(ref: CertificateRef): Promise<void>;
+  /** GetCertificateQuota of the site, for each pool (`free`: applied certificates; `paid`: uploaded and CAS ones). */
+  getCertificateQuota(siteId: string): Promise<CertificateQuota>;
+}
+
+export interface CertificateQuota {
+  siteId: string;
+  pools: Array<{ type: 'free' | 'paid'; quota: number; usage: number }>;
+}
+
+/** An HTTPS listener as SLB describes it: the certificate it serves, and its SNI domains'. */
+export interface HttpsListener {
+  regionId: string;
+  loadBalancerId: string;
+  listenerPort: number;
+  serverCertificateId?: string;
+  domainExtensions: Array<{ domainExtensionId: string; domain: string; serverCertificateId?: string }>;
 }
 
 /** One cloud account behind the gateway: its two products, signed with its credentials. */
@@ -70,6 +86,12 @@ export interface InventoryUpdates {
   remove(refs: readonly CertificateRef[]): Promise<void>;
   /** A change whose outcome is unknown touched these lists: they are read from the cloud until read again. */
   unsettle(touched: { accountId: string; siteId?: string; regionId?: string }): Promise<void>;
+  /**
+   * A region's usages as just read (ServerCertificateId -> where it is served): each certificate of
+   * the region the index holds gets its own (none when absent); those whose usages changed are
+   * written, announced with `change`, and answered.
+   */
+  setUsages(region: RegionKey, usages: ReadonlyMap<string, readonly CertificateUsage[]>, change: string): Promise<Certificate[]>;
 }
 
 export interface SlbProvider extends CloudProvider {
@@ -79,4 +101,15 @@ export interface SlbProvider extends CloudProvider {
   describeServerCertificates(regionId: string, ids?: readonly string[]): Promise<Certificate[]>;
   uploadServerCertificate(input: ServerCertificateInput): Promise<Certificate>;
   renameServerCertificate(ref: CertificateRef, name: string): Promise<void>;
+  /**
+   * Where each server certificate of the region is served: every HTTPS listener (all pages of
+   * DescribeLoadBalancerListeners) and each one's domain extensions, keyed by ServerCertificateId.
+   */
+  describeCertificateUsages(regionId: string): Promise<Map<string, CertificateUsage[]>>;
+  /** One HTTPS listener (DescribeLoadBalancerHTTPSListenerAttribute), with its domain extensions. */
+  describeHttpsListener(regionId: string, loadBalancerId: string, listenerPort: number): Promise<HttpsListener>;
+  /** SetLoadBalancerHTTPSListenerAttribute: the listener serves this certificate. */
+  setListenerCertificate(regionId: string, loadBalancerId: string, listenerPort: number, serverCertificateId: string): Promise<void>;
+  /** SetDomainExtensionAttribute: the SNI domain serves this certificate. */
+  setDomainExtensionCertificate(regionId: string, domainExtensionId: string, serverCertificateId: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { type Certificate, type CertificateRef } from '../domain/certificate';
+import { type Certificate, type CertificateRef, type CertificateUsage, type RegionKey } from '../domain/certificate';
 import { type InventoryUpdates } from '../domain/ports';
 import { encodeCertificateId } from '../domain/global-id';
 import { entryOf, sameEntry, type InventoryEntry } from './inventory-entry';
@@ -189,6 +189,18 @@ export class Inventory implements InventoryUpdates {
       ...(this.lastSweepFinishedAt ? { lastSweepFinishedAt: new Date(this.lastSweepFinishedAt) } : {}),
       sources,
     };
+  }
+
+  /** A region's usages as just read, onto the certificates the index holds for it; answers those whose usages changed. */
+  async setUsages(region: RegionKey, usages: ReadonlyMap<string, readonly CertificateUsage[]>): Promise<Certificate[]> {
+    const changed: InventoryEntry[] = [];
+    for (const entry of this.entriesOf(Sources.region(region)).values()) {
+      const now = [...(usages.get(entry.certificate.ref.nativeId) ?? [])];
+      if (JSON.stringify(entry.certificate.usages ?? []) === JSON.stringify(now)) continue;
+      changed.push({ ...entry, certificate: { ...entry.certificate, usages: now } });
+    }
+    if (changed.length) await this.store.write({ upserts: changed, removals: [], sources: [] });
+    return changed.map((entry) => entry.certificate);
   }
 
   async close(): Promise<void> {

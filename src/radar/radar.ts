@@ -60,6 +60,12 @@ export class Radar {
         await this.emit([...events, ...expiry.events], expiry.marks);
       },
       unsettle: (touched) => this.options.inventory.unsettle(touched),
+      setUsages: async (region, usages, change) => {
+        const changed = await this.options.inventory.setUsages(region, usages);
+        const now = new Date(this.options.now());
+        await this.emit(changed.map((certificate) => newEvent('certificate.changed', this.payload(certificate, now), now, { change })));
+        return changed;
+      },
       remove: async (refs) => {
         const known = refs.map((ref) => this.options.inventory.view.get(encodeCertificateId(ref))?.certificate ?? minimal(ref));
         await this.options.inventory.remove(refs);

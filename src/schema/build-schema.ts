@@ -7,6 +7,7 @@ import { type GatewayContext } from './context';
 import { CertificateApplicationResolver } from './certificate/application.resolver';
 import { CertificateMutationResolver } from './certificate/certificate-mutation.resolver';
 import { AccountResolver } from './account/account.resolver';
+import { DeployResolver } from './deploy/deploy.resolver';
 import { CertificateResolver } from './certificate/certificate.resolver';
 import { CertificateEventResolver } from './events/certificate-event.resolver';
 import { InventoryResolver, nodeOf } from './inventory/inventory.resolver';
@@ -39,7 +40,7 @@ const NO_TOPICS: PubSub = {
  */
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [AccountResolver, CertificateResolver, CertificateMutationResolver, CertificateApplicationResolver, SiteResolver, InventoryResolver, CertificateEventResolver],
+    resolvers: [AccountResolver, DeployResolver, CertificateResolver, CertificateMutationResolver, CertificateApplicationResolver, SiteResolver, InventoryResolver, CertificateEventResolver],
     validate: false,
     pubSub: NO_TOPICS,
   });

@@ -33,6 +33,9 @@ export const SLB_CODES = [
   'InvalidParameter',
   'InvalidParameterLength',
   'InvalidRegionId.NotFound',
+  'InvalidLoadBalancerId.NotFound',
+  'ListenerNotFound',
+  'InvalidParameter.DomainExtensionId',
   'KeyFormatError',
   'OperationBusy',
   'PrivateKeyEncryption',
@@ -95,7 +98,6 @@ export const GATEWAY_CODES = [
   'UPSTREAM_UNREACHABLE',
   'UPSTREAM_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
-  'CERTIFICATE_IN_USE',
   // HTTP-level refusals, with the codes Apollo Server and Node give the same situations.
   'BAD_REQUEST',
   'GRAPHQL_PARSE_FAILED',

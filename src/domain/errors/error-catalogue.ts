@@ -63,6 +63,9 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   CertificateAndPrivateKeyIsRefered: spec('SLB', 'BAD_USER_INPUT', 400, 'Certificate and PrivateKey Is Refered.'),
   Forbidden: spec('SLB', 'FORBIDDEN', 403, 'User not authorized to operate on the specified resource.'),
   'InvalidRegionId.NotFound': spec('SLB', 'NOT_FOUND', 404, 'The specified RegionId does not exist.'),
+  'InvalidLoadBalancerId.NotFound': spec('SLB', 'NOT_FOUND', 404, 'The specified LoadBalancerId does not exist.'),
+  ListenerNotFound: spec('SLB', 'NOT_FOUND', 404, 'The specified listener does not exist.'),
+  'InvalidParameter.DomainExtensionId': spec('SLB', 'BAD_USER_INPUT', 400, 'The specified DomainExtensionId does not exist.'),
   InvalidParameterLength: spec('SLB', 'BAD_USER_INPUT', 400, 'The specified parameter length is not valid.'),
   KeyFormatError: spec('SLB', 'BAD_USER_INPUT', 400, 'The specified ServerCertificate is incorrectly formatted.'),
   OperationBusy: spec('SLB', 'THROTTLED', 400, 'A previous operation is pending.', true),
@@ -118,8 +121,6 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   UPSTREAM_TIMEOUT: spec('GATEWAY', 'UPSTREAM_UNAVAILABLE', 504, 'The cloud API did not answer in time.', true),
   UPSTREAM_UNREACHABLE: spec('GATEWAY', 'UPSTREAM_UNAVAILABLE', 502, 'The cloud API could not be reached.', true),
   UPSTREAM_UNAVAILABLE: spec('GATEWAY', 'UPSTREAM_UNAVAILABLE', 503, 'The cloud API cannot be called now.', true),
-  // Deleting what a listener, a domain extension or a site still serves would take it down.
-  CERTIFICATE_IN_USE: spec('GATEWAY', 'BAD_USER_INPUT', 409, 'The certificate is in use.'),
   INTERNAL_SERVER_ERROR: spec('GATEWAY', 'INTERNAL_SERVER_ERROR', 500, 'Internal server error.'),
   BAD_REQUEST: spec('GATEWAY', 'BAD_USER_INPUT', 400, 'The request is not a GraphQL request.'),
   GRAPHQL_PARSE_FAILED: spec('GATEWAY', 'BAD_USER_INPUT', 400, 'The document does not parse.'),

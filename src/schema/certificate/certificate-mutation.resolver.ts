@@ -66,9 +66,15 @@ export class CertificateMutationResolver {
     return toCertificateType(await ctx.certificates.renameCertificate(id, name), ctx);
   }
 
-  @Mutation(() => DeleteCertificatePayload, { description: 'Any kind, routed by the id.' })
-  async deleteCertificate(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<DeleteCertificatePayload> {
-    const ref = await ctx.certificates.deleteCertificate(id);
+  @Mutation(() => DeleteCertificatePayload, {
+    description: 'Any kind, routed by the id. One an SLB listener or domain extension serves is refused (CertificateAndPrivateKeyIsRefered, naming where); force leaves the judgement to the cloud.',
+  })
+  async deleteCertificate(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GatewayContext,
+    @Arg('force', () => Boolean, { defaultValue: false }) force: boolean,
+  ): Promise<DeleteCertificatePayload> {
+    const ref = await ctx.certificates.deleteCertificate(id, force);
     return { id: encodeCertificateId(ref), deleted: true };
   }
 }

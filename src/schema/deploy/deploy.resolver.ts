@@ -1,0 +1,71 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { type DeploySource, type DeployTarget } from '../../domain/deploy-service';
+import { GatewayError } from '../../domain/errors/gateway-error';
+import { encodeCertificateId } from '../../domain/global-id';
+import { toCertificateType } from '../certificate/certificate.mapper';
+import { type GatewayContext } from '../context';
+import { CertificateQuota, DeployCertificateInput, DeployCertificatePayload, DeployStatus, PurgeCertificatesPayload, type DeployTargetInput } from './deploy.types';
+
+@Resolver()
+export class DeployResolver {
+  @Mutation(() => DeployCertificatePayload, {
+    description: 'One certificate onto many targets, uploading a copy where a target needs its own; one result per target, so a partial failure is never ambiguous. Repeating it uploads nothing new.',
+  })
+  async deployCertificate(@Arg('input', () => DeployCertificateInput) input: DeployCertificateInput, @Ctx() ctx: GatewayContext): Promise<DeployCertificatePayload> {
+    const results = await ctx.deploy.deploy(sourceOf(input.source), input.targets.map(targetOf));
+    return {
+      results: results.map((result) =>
+        result.status === 'DEPLOYED'
+          ? { status: DeployStatus.DEPLOYED, certificate: toCertificateType(result.certificate, ctx) }
+          : { status: DeployStatus.FAILED, errorCode: result.error.code, errorMessage: result.error.message },
+      ),
+    };
+  }
+
+  @Query(() => CertificateQuota, { description: "An ESA site's certificate quota and how much of it is used." })
+  async certificateQuota(
+    @Arg('siteId', () => ID) siteId: string,
+    @Ctx() ctx: GatewayContext,
+    @Arg('accountId', () => ID, { nullable: true }) accountId?: string,
+  ): Promise<CertificateQuota> {
+    const quota = await ctx.maintenance.quota(siteId, accountId ?? undefined);
+    const total = (field: 'quota' | 'usage') => quota.pools.reduce((sum, pool) => sum + pool[field], 0);
+    return { siteId: quota.siteId, accountId: quota.accountId, quota: total('quota'), usage: total('usage'), pools: quota.pools };
+  }
+
+  @Mutation(() => PurgeCertificatesPayload, {
+    description: "Lists, and unless dryRun deletes, a site's edge certificates that hold its quota and serve nothing: expired ones, and with expiredOnly false also failed, canceled or revoked ones.",
+  })
+  async purgeCertificates(
+    @Arg('siteId', () => ID) siteId: string,
+    @Ctx() ctx: GatewayContext,
+    @Arg('expiredOnly', () => Boolean, { defaultValue: true }) expiredOnly: boolean,
+    @Arg('dryRun', () => Boolean, { defaultValue: true }) dryRun: boolean,
+    @Arg('accountId', () => ID, { nullable: true }) accountId?: string,
+  ): Promise<PurgeCertificatesPayload> {
+    const result = await ctx.maintenance.purge(siteId, { expiredOnly, dryRun, now: new Date(), ...(accountId ? { accountId } : {}) });
+    return {
+      certificates: result.certificates.map((certificate) => toCertificateType(certificate, ctx)),
+      deleted: result.deleted,
+      errors: result.errors.map(({ certificate, error }) => ({ certificateId: encodeCertificateId(certificate.ref), errorCode: error.code, errorMessage: error.message })),
+    };
+  }
+}
+
+function sourceOf(source: DeployCertificateInput['source']): DeploySource {
+  const given = [source.certificateId, source.pem, source.casId].filter((value) => value !== null && value !== undefined);
+  // More or fewer than one is refused by the service with the same words.
+  if (given.length !== 1) return { ...(source.certificateId ? { certificateId: source.certificateId } : {}), ...(source.pem ? { pem: source.pem } : {}), ...(source.casId ? { casId: source.casId } : {}) } as DeploySource;
+  if (source.pem) return { pem: { certificate: source.pem.certificate, privateKey: source.pem.privateKey, ...(source.pem.name ? { name: source.pem.name } : {}) } };
+  if (source.casId) return { casId: source.casId };
+  return { certificateId: source.certificateId as string };
+}
+
+function targetOf(target: DeployTargetInput, index: number): DeployTarget {
+  const account = target.accountId ? { accountId: target.accountId } : {};
+  const given = [target.esaSiteId, target.slbListener, target.slbDomainExtension].filter((value) => value !== null && value !== undefined).length;
+  if (given !== 1) throw GatewayError.refused('BAD_USER_INPUT', 'GATEWAY', `targets[${index}]: give exactly one of esaSiteId, slbListener and slbDomainExtension.`);
+  if (target.esaSiteId) return { esaSite: { siteId: target.esaSiteId, ...account } };
+  if (target.slbListener) return { slbListener: { ...target.slbListener, ...account } };
+  return { slbDomainExtension: { ...(target.slbDomainExtension as NonNullable<DeployTargetInput['slbDomainExtension']>), ...account } };
+}
