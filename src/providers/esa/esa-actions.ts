@@ -31,6 +31,7 @@ const WIRE_SHAPES = {
   GetSiteOriginClientCertificate: { method: 'GET' },
   ListSiteOriginClientCertificates: { method: 'GET' },
   DeleteSiteOriginClientCertificate: { method: 'GET' },
+  GetCertificateQuota: { method: 'GET' },
 } as const satisfies Record<string, ActionShape>;
 
 export type EsaAction = keyof typeof WIRE_SHAPES;

@@ -7,6 +7,7 @@ import {
   type EsaCreateClientCertificateBody,
   type EsaEdgeCertificateWire,
   type EsaGetCertificateBody,
+  type EsaGetCertificateQuotaBody,
   type EsaIssuedCertificateBody,
   type EsaListCertificatesBody,
   type EsaSiteWire,
@@ -100,6 +101,14 @@ export function mapApplication(body: EsaApplyCertificateBody, site: SiteKey): Ap
     return [{ domain: text(result.Domain) ?? '', status: text(result.Status) ?? '', ref }];
   });
   return { siteName: text(body.SiteName) ?? '', totalCount: integer(body.TotalCount) ?? applications.length, applications };
+}
+
+/**
+ * One pool of GetCertificateQuota: `Quota` and what counts against it, `QuotaUsage` (the answer's
+ * `SiteUsage[]` breaks the same number down by site). Undefined where the answer left a number out.
+ */
+export function mapQuotaPool(body: EsaGetCertificateQuotaBody): { quota?: number; usage?: number } {
+  return compact({ quota: integer(body.Quota), usage: integer(body.QuotaUsage) });
 }
 
 function certificateOf(wire: EsaAnyCertificateWire, scope: Scope): Certificate {

@@ -6,6 +6,7 @@ import {
   type ApplyCertificateInput,
   type ApplyCertificateResult,
   type CreateClientCertificateInput,
+  type CertificateQuota,
   type CreatedClientCertificate,
   type EsaProvider,
   type Fetched,
@@ -19,6 +20,7 @@ import {
   mapCertificateBody,
   mapCertificateList,
   mapCreatedClientCertificate,
+  mapQuotaPool,
   mapSite,
   mapSites,
   mapUploadedOriginClientCertificate,
@@ -29,6 +31,7 @@ import {
   type EsaApplyCertificateBody,
   type EsaCreateClientCertificateBody,
   type EsaGetCertificateBody,
+  type EsaGetCertificateQuotaBody,
   type EsaGetSiteBody,
   type EsaIssuedCertificateBody,
   type EsaListCertificatesBody,
@@ -44,6 +47,12 @@ export interface EsaProviderOptions {
 }
 
 type EsaRef = Extract<CertificateRef, { provider: 'ESA' }>;
+
+/**
+ * GetCertificateQuota answers one pool per call: `free` (applied certificates), the one its page
+ * names, and `paid` (uploaded and CAS certificates).
+ */
+const QUOTA_POOLS = ['free', 'paid'] as const;
 
 /** The actions that read, list and delete each kind of ESA certificate. */
 const KIND_ACTIONS: Record<EsaKind, { get: EsaAction; list: EsaAction; delete: EsaAction }> = {
@@ -162,6 +171,26 @@ export class EsaCloudProvider implements EsaProvider {
 
   async activateClientCertificate(ref: CertificateRef): Promise<void> {
     await this.clientCertificateAction('ActivateClientCertificate', ref);
+  }
+
+  /** Both pools, asked at once (two GetCertificateQuota calls); either failing fails the read. */
+  async getCertificateQuota(siteId: string): Promise<CertificateQuota> {
+    const action = 'GetCertificateQuota';
+    const pools = await Promise.all(
+      QUOTA_POOLS.map(async (type) => {
+        const { body, requestId } = await this.call<EsaGetCertificateQuotaBody>(action, { SiteId: siteId, Type: type });
+        const { quota, usage } = mapQuotaPool(body);
+        if (quota === undefined || usage === undefined) {
+          throw new GatewayError('INTERNAL_SERVER_ERROR', `ESA ${action} answered the ${type} pool without Quota or QuotaUsage.`, {
+            provider: 'ESA',
+            action,
+            ...(requestId ? { requestId } : {}),
+          });
+        }
+        return { type, quota, usage };
+      }),
+    );
+    return { siteId, pools };
   }
 
   async deleteCertificate(ref: CertificateRef): Promise<void> {

@@ -124,3 +124,15 @@ export interface EsaApplyCertificateBody {
 export interface EsaSetCertificateBody {
   Id?: string;
 }
+
+/**
+ * GetCertificateQuota (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-getcertificatequota):
+ * one pool (`Type`) at a time. `SiteUsage[].SiteId` is a string, unlike `SiteId` everywhere else.
+ */
+export interface EsaGetCertificateQuotaBody {
+  Type?: string;
+  Quota?: number;
+  QuotaUsage?: number;
+  SiteCount?: number;
+  SiteUsage?: Array<{ SiteId?: string; SiteName?: string; SiteUsage?: number }>;
+}

@@ -43,7 +43,7 @@ export function mapServerCertificates(body: SlbDescribeServerCertificatesBody, r
  * `{Outer: {Inner: [...]}}` as the JSON API sends it. A flat array (how an older SDK modelled it) and
  * a lone item where one was expected in an array (how XML-converted answers collapse) are read too.
  */
-function nestedList(container: unknown, key: string): unknown[] {
+export function nestedList(container: unknown, key: string): unknown[] {
   if (Array.isArray(container)) return container;
   if (typeof container !== 'object' || container === null) return [];
   const inner = (container as Record<string, unknown>)[key];

@@ -1,20 +1,51 @@
-import { type Certificate, type CertificateRef, type RegionKey } from '../../domain/certificate';
+import { type Certificate, type CertificateRef, type CertificateUsage, type RegionKey } from '../../domain/certificate';
 import { isRegionId } from '../../domain/validation/identifiers';
 import { GatewayError } from '../../domain/errors/gateway-error';
 import { type RpcClient } from '../alibaba/rpc-client';
-import { type Fetched, type ServerCertificateInput, type SlbProvider } from '../certificate-provider';
+import { type Fetched, type HttpsListener, type ServerCertificateInput, type SlbProvider } from '../certificate-provider';
 import { mapWithConcurrency } from '../concurrency';
+import { mapDomainExtensions, mapHttpsListener, mapListenerPage, usagesByCertificate, type HttpsListenerPlace } from './slb-listener-mapper';
 import { mapServerCertificate, mapServerCertificates } from './slb-mapper';
-import { type SlbDescribeRegionsBody, type SlbDescribeServerCertificatesBody, type SlbUploadServerCertificateBody } from './slb-shapes';
+import {
+  type SlbDescribeDomainExtensionsBody,
+  type SlbDescribeListenersBody,
+  type SlbDescribeRegionsBody,
+  type SlbDescribeServerCertificatesBody,
+  type SlbHttpsListenerAttributeBody,
+  type SlbUploadServerCertificateBody,
+} from './slb-shapes';
 
 export interface SlbProviderOptions {
   /** The gateway's account these calls are signed for: every ref read here carries it. */
   accountId: string;
-  /** Most DescribeServerCertificates calls in flight for one batch (one per distinct region); a batch rarely spans more than 4. */
+  /**
+   * Most calls in flight for one read: DescribeServerCertificates for a batch (one per distinct region;
+   * a batch rarely spans more than 4), DescribeDomainExtensions for a region's usages (one per HTTPS listener).
+   */
   concurrency: number;
 }
 
-type SlbAction = 'DescribeRegions' | 'DescribeServerCertificates' | 'UploadServerCertificate' | 'DeleteServerCertificate' | 'SetServerCertificateName';
+type SlbAction =
+  | 'DescribeRegions'
+  | 'DescribeServerCertificates'
+  | 'UploadServerCertificate'
+  | 'DeleteServerCertificate'
+  | 'SetServerCertificateName'
+  | 'DescribeLoadBalancerListeners'
+  | 'DescribeDomainExtensions'
+  | 'DescribeLoadBalancerHTTPSListenerAttribute'
+  | 'SetLoadBalancerHTTPSListenerAttribute'
+  | 'SetDomainExtensionAttribute';
+type CertificateAction = 'SetServerCertificateName' | 'DeleteServerCertificate' | 'SetLoadBalancerHTTPSListenerAttribute' | 'SetDomainExtensionAttribute';
+
+/** DescribeLoadBalancerListeners' largest page ("Valid values: 1 to 100"), so a region's listeners cost the fewest calls. */
+const LISTENER_PAGE_SIZE = 100;
+
+/**
+ * A listener listed a moment ago whose domain extensions SLB no longer finds was deleted in between
+ * (or its instance was): it serves nothing, so it is left out of the usages rather than failing them.
+ */
+const LISTENER_GONE = new Set(['ListenerNotFound', 'InvalidLoadBalancerId.NotFound']);
 type SlbRef = Extract<CertificateRef, { provider: 'SLB' }>;
 
 /**
@@ -103,8 +134,86 @@ export class SlbCloudProvider implements SlbProvider {
     await this.callOnCertificate('DeleteServerCertificate', { RegionId: slbRef.regionId, ServerCertificateId: slbRef.nativeId });
   }
 
+  /**
+   * Every HTTPS listener of the region (DescribeLoadBalancerListeners, ListenerProtocol=https, all
+   * pages of 100), then each one's domain extensions (one DescribeDomainExtensions per listener, at
+   * most `concurrency` at once: DescribeLoadBalancerListeners does not report them). Any failure but a
+   * listener gone in between fails the whole read: half the usages would read as certificates free to delete.
+   */
+  async describeCertificateUsages(regionId: string): Promise<Map<string, CertificateUsage[]>> {
+    const listeners = await this.httpsListeners(regionId);
+    const described = await mapWithConcurrency(listeners, this.options.concurrency, async (listener) => {
+      try {
+        const { body } = await this.call<SlbDescribeDomainExtensionsBody>('DescribeDomainExtensions', {
+          RegionId: regionId,
+          LoadBalancerId: listener.loadBalancerId,
+          ListenerPort: listener.listenerPort,
+        });
+        return [{ ...listener, domainExtensions: mapDomainExtensions(body.DomainExtensions) }];
+      } catch (error) {
+        if (error instanceof GatewayError && LISTENER_GONE.has(error.code)) return [];
+        throw error;
+      }
+    });
+    return usagesByCertificate(this.region(regionId), described.flat());
+  }
+
+  async describeHttpsListener(regionId: string, loadBalancerId: string, listenerPort: number): Promise<HttpsListener> {
+    const { body } = await this.call<SlbHttpsListenerAttributeBody>('DescribeLoadBalancerHTTPSListenerAttribute', {
+      RegionId: regionId,
+      LoadBalancerId: loadBalancerId,
+      ListenerPort: listenerPort,
+    });
+    return mapHttpsListener(body, { regionId, loadBalancerId, listenerPort });
+  }
+
+  async setListenerCertificate(regionId: string, loadBalancerId: string, listenerPort: number, serverCertificateId: string): Promise<void> {
+    await this.callOnCertificate('SetLoadBalancerHTTPSListenerAttribute', {
+      RegionId: regionId,
+      LoadBalancerId: loadBalancerId,
+      ListenerPort: listenerPort,
+      ServerCertificateId: serverCertificateId,
+    });
+  }
+
+  async setDomainExtensionCertificate(regionId: string, domainExtensionId: string, serverCertificateId: string): Promise<void> {
+    await this.callOnCertificate('SetDomainExtensionAttribute', {
+      RegionId: regionId,
+      DomainExtensionId: domainExtensionId,
+      ServerCertificateId: serverCertificateId,
+    });
+  }
+
+  /** The region's HTTPS listeners, every page, following NextToken until an answer has none. */
+  private async httpsListeners(regionId: string): Promise<HttpsListenerPlace[]> {
+    const listeners: HttpsListenerPlace[] = [];
+    const seen = new Set<string>();
+    let nextToken: string | undefined;
+    do {
+      const { body, requestId } = await this.call<SlbDescribeListenersBody>('DescribeLoadBalancerListeners', {
+        RegionId: regionId,
+        ListenerProtocol: 'https',
+        MaxResults: LISTENER_PAGE_SIZE,
+        NextToken: nextToken,
+      });
+      const page = mapListenerPage(body);
+      listeners.push(...page.listeners);
+      nextToken = page.nextToken;
+      // A token answered twice would page forever: the answer cannot be trusted to be complete.
+      if (nextToken !== undefined && seen.has(nextToken)) {
+        throw new GatewayError('INTERNAL_SERVER_ERROR', 'SLB DescribeLoadBalancerListeners answered a NextToken it had answered before.', {
+          provider: 'SLB',
+          action: 'DescribeLoadBalancerListeners',
+          ...(requestId ? { requestId } : {}),
+        });
+      }
+      if (nextToken !== undefined) seen.add(nextToken);
+    } while (nextToken !== undefined);
+    return listeners;
+  }
+
   /** An action on one named certificate: SLB's answer for an id it does not know becomes the read's. */
-  private async callOnCertificate(action: 'SetServerCertificateName' | 'DeleteServerCertificate', query: Record<string, string | undefined>): Promise<void> {
+  private async callOnCertificate(action: CertificateAction, query: Record<string, string | number | undefined>): Promise<void> {
     try {
       await this.call(action, query);
     } catch (error) {
@@ -128,15 +237,16 @@ export class SlbCloudProvider implements SlbProvider {
     return ref;
   }
 
-  private call<Body>(action: SlbAction, query: Record<string, string | undefined>) {
+  private call<Body>(action: SlbAction, query: Record<string, string | number | undefined>) {
     return this.client.call<Body>(action, { method: 'POST', query });
   }
 }
 
 /**
- * SLB documents no code for an absent server certificate: a read lists nothing, and Delete and
- * SetServerCertificateName answer InvalidParameter "The specified parameter ServerCertificateId is not
- * Support." (SLB's common error codes,
+ * SLB documents no code for an absent server certificate: a read lists nothing, and Delete,
+ * SetServerCertificateName and the actions that point a listener or a domain extension at a
+ * certificate answer InvalidParameter "The specified parameter ServerCertificateId is not Support."
+ * (SLB's common error codes,
  * https://github.com/AlibabaCloudDocs/slb/blob/master/intl.en-US/Classic%20Load%20Balancer/CLB%20Developer%20Guide/Developer%20Guide/Common%20error%20codes.md;
  * the DeleteServerCertificate page,
  * https://www.alibabacloud.com/help/doc-detail/34182.htm, lists no other code for it). The gateway

@@ -38,3 +38,50 @@ export interface SlbDescribeServerCertificatesBody {
 export interface SlbDescribeRegionsBody {
   Regions?: { Region?: Array<{ RegionId?: string; LocalName?: string; RegionEndpoint?: string }> };
 }
+
+/**
+ * DescribeLoadBalancerListeners
+ * (https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-describeloadbalancerlisteners):
+ * a flat `Listeners` array, unlike SLB's other lists, each with its protocol's settings under
+ * `HTTPSListenerConfig`; paged by MaxResults and an opaque NextToken, absent on the last page.
+ */
+export interface SlbListenerWire {
+  LoadBalancerId?: string;
+  ListenerPort?: number;
+  ListenerProtocol?: string;
+  Status?: string;
+  HTTPSListenerConfig?: { ServerCertificateId?: string };
+}
+
+export interface SlbDescribeListenersBody {
+  Listeners?: SlbListenerWire[];
+  NextToken?: string;
+  TotalCount?: number;
+  MaxResults?: number;
+}
+
+export interface SlbDomainExtensionWire {
+  DomainExtensionId?: string;
+  Domain?: string;
+  ServerCertificateId?: string;
+}
+
+/**
+ * DescribeDomainExtensions (https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-describedomainextensions):
+ * one listener's extensions, nested `{DomainExtensions: {DomainExtension: [...]}}`.
+ */
+export interface SlbDescribeDomainExtensionsBody {
+  DomainExtensions?: { DomainExtension?: SlbDomainExtensionWire[] };
+}
+
+/**
+ * DescribeLoadBalancerHTTPSListenerAttribute
+ * (https://www.alibabacloud.com/help/en/slb/classic-load-balancer/developer-reference/api-slb-2014-05-15-describeloadbalancerhttpslistenerattribute):
+ * the listener's certificate at the top level, its domain extensions nested as above.
+ */
+export interface SlbHttpsListenerAttributeBody {
+  LoadBalancerId?: string;
+  ListenerPort?: number;
+  ServerCertificateId?: string;
+  DomainExtensions?: { DomainExtension?: SlbDomainExtensionWire[] };
+}
