@@ -89,6 +89,17 @@ function definePortableEsaCases(name: string, connect: () => Promise<EsaTarget>)
       expect(await target.provider.listSites()).toContainEqual(expect.objectContaining({ id: target.siteId, name: target.siteName }));
     });
 
+    it('reads the site’s free and paid certificate quota, each pool’s usage within its quota', async () => {
+      const { siteId, pools } = await target.provider.getCertificateQuota(target.siteId);
+      expect(siteId).toBe(target.siteId);
+      expect(pools.map((pool) => pool.type)).toEqual(['free', 'paid']);
+      for (const pool of pools) {
+        expect(pool.quota).toBeGreaterThan(0);
+        expect(pool.usage).toBeGreaterThanOrEqual(0);
+        expect(pool.usage).toBeLessThanOrEqual(pool.quota);
+      }
+    });
+
     it('reads sites in the order asked, with SiteNotFound in the slot of an unknown site', async () => {
       const [unknown, known] = await target.provider.getSites(['999999999999', target.siteId]);
       expectGatewayError(unknown, { code: 'SiteNotFound', category: 'NOT_FOUND', provider: 'ESA', action: 'GetSite', requestId: true });
@@ -355,6 +366,51 @@ function defineEsaEmulatorCases(get: () => { emulator: TestEmulator; connection:
       const impatient = esaProvider({ ...get().connection, timeoutMs: 300 });
       const error = await rejectionOf(impatient.listSites());
       expectGatewayError(error, { code: 'UPSTREAM_TIMEOUT', category: 'UPSTREAM_UNAVAILABLE', retryable: true, provider: 'ESA', action: 'ListSites' });
+    });
+
+    it('reports each plan’s quota per pool, and an upload counted in the paid pool of its site only', async () => {
+      expect(await provider.getCertificateQuota(example)).toEqual({
+        siteId: example,
+        pools: [
+          { type: 'free', quota: 200, usage: 1 },
+          { type: 'paid', quota: 2000, usage: 2 },
+        ],
+      });
+      const basic = DEMO.sites.basic;
+      const made = makeCertificate({ commonName: 'quota.basic-example.com' });
+      await provider.setCertificate({ kind: 'upload', siteId: basic, name: 'quota', certificate: made.certificatePem, privateKey: made.privateKeyPem });
+      expect(await provider.getCertificateQuota(basic)).toEqual({
+        siteId: basic,
+        pools: [
+          { type: 'free', quota: 10, usage: 0 },
+          { type: 'paid', quota: 5, usage: 1 },
+        ],
+      });
+      expect((await provider.getCertificateQuota(example)).pools[1]).toEqual({ type: 'paid', quota: 2000, usage: 2 });
+    });
+
+    it('asks GetCertificateQuota with GET and every parameter in the query, once per pool', async () => {
+      const proxy = await new RecordingProxy(emulator).start();
+      try {
+        const viaProxy = { ...get().connection, endpoint: proxy.endpoint };
+        await esaProvider(viaProxy).getCertificateQuota(example);
+        const seen = proxy.requests.map((request) => {
+          const url = new URL(request.url, 'http://proxy');
+          return `${request.headers['x-acs-action']} ${request.method} SiteId=${url.searchParams.get('SiteId')} Type=${url.searchParams.get('Type')} body:${request.body.length}`;
+        });
+        expect([...seen].sort()).toEqual([`GetCertificateQuota GET SiteId=${example} Type=free body:0`, `GetCertificateQuota GET SiteId=${example} Type=paid body:0`]);
+      } finally {
+        await proxy.stop();
+      }
+    });
+
+    it('refuses the quota of an unknown site with InvalidParameter.SiteId', async () => {
+      expectGatewayError(await rejectionOf(provider.getCertificateQuota('999999999999')), {
+        code: 'InvalidParameter.SiteId',
+        provider: 'ESA',
+        action: 'GetCertificateQuota',
+        requestId: true,
+      });
     });
 
     it('sends each action with the documented method, keeping certificates, keys and CSRs out of the URL', async () => {

@@ -1,6 +1,7 @@
 import { type Certificate, type CertificateRef } from '../../src/domain/certificate';
 import { GatewayError } from '../../src/domain/errors/gateway-error';
 import { DEMO } from '../../src/emulator/state/demo';
+import { RpcClient, type RpcAnswer } from '../../src/providers/alibaba/rpc-client';
 import { SlbCloudProvider } from '../../src/providers/slb/slb-provider';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { makeCertificate, opensslFacts } from '../helpers/openssl';
@@ -14,6 +15,7 @@ import {
   readOne,
   rejectionOf,
   rpcClient,
+  rpcClientOptions,
   uniqueLabel,
   type Connection,
   type ContractFixture,
@@ -116,6 +118,17 @@ function definePortableSlbCases(name: string, connect: () => Promise<SlbTarget>)
       expectGatewayError(results[2], { code: 'InvalidRegionId.NotFound' });
     });
 
+    it('reads where the region’s certificates are served, each usage an HTTPS listener or SNI domain of that region', async () => {
+      const usages = await target.provider.describeCertificateUsages(target.regionId);
+      for (const [certificateId, served] of usages) {
+        expect(certificateId).not.toBe('');
+        for (const usage of served) {
+          expect(usage).toMatchObject({ accountId: 'default', regionId: target.regionId, loadBalancerId: expect.any(String), listenerPort: expect.any(Number) });
+          expect(['SLB_LISTENER', 'SLB_DOMAIN_EXTENSION']).toContain(usage.type);
+        }
+      }
+    });
+
     it('refuses a certificate with another key with CertificateNotMatchPrivateKey', async () => {
       const [one, other] = [makeCertificate({ commonName: 'one.example.com' }), makeCertificate({ commonName: 'other.example.com' })];
       const upload = target.provider.uploadServerCertificate({
@@ -162,6 +175,21 @@ function slbPortTarget(connect: () => Promise<SlbTarget>) {
       teardown: () => cleanup.run(),
     };
   };
+}
+
+/** The real client, watched: how many of its calls overlap at most. */
+class InFlightClient extends RpcClient {
+  peak = 0;
+  private inFlight = 0;
+
+  override async call<T>(...args: Parameters<RpcClient['call']>): Promise<RpcAnswer<T>> {
+    this.peak = Math.max(this.peak, ++this.inFlight);
+    try {
+      return await super.call<T>(...args);
+    } finally {
+      this.inFlight--;
+    }
+  }
 }
 
 /** Cases that need the emulator's demo account or its call counts. */
@@ -220,6 +248,117 @@ function defineSlbEmulatorCases(get: () => { emulator: TestEmulator; connection:
       const results = await provider.getCertificates(refs);
       expect(results.map((result) => (result instanceof GatewayError ? result.code : result.ref))).toEqual(refs);
       expect(await emulator.stats()).toEqual({ 'SLB.DescribeServerCertificates': 2 });
+    });
+
+    describe('where certificates are served', () => {
+      const { www, wildcard, apiListener } = DEMO.serverCertificates;
+      const lb = DEMO.loadBalancers;
+      const listener = (regionId: string, loadBalancerId: string) => ({ type: 'SLB_LISTENER', accountId: 'default', regionId, loadBalancerId, listenerPort: 443 });
+      const extension = {
+        type: 'SLB_DOMAIN_EXTENSION',
+        accountId: 'default',
+        regionId: hangzhou,
+        loadBalancerId: lb.hangzhou,
+        listenerPort: 443,
+        domain: 'www.example.com',
+        domainExtensionId: DEMO.domainExtension,
+      };
+
+      it('reads the demo usages: each region’s HTTPS listener, and the cn-hangzhou domain extension on the same certificate', async () => {
+        await emulator.admin('DELETE', 'stats');
+        expect(await provider.describeCertificateUsages(hangzhou)).toEqual(new Map([[wildcard, [listener(hangzhou, lb.hangzhou), extension]]]));
+        expect(await provider.describeCertificateUsages(shanghai)).toEqual(new Map([[apiListener, [listener(shanghai, lb.shanghai)]]]));
+        // Per region: one page of HTTPS listeners, then one DescribeDomainExtensions per listener.
+        expect(await emulator.stats()).toEqual({ 'SLB.DescribeLoadBalancerListeners': 2, 'SLB.DescribeDomainExtensions': 2 });
+      });
+
+      it('moves a listener and a domain extension to another certificate and reads both back', async () => {
+        await provider.setListenerCertificate(hangzhou, lb.hangzhou, 443, www);
+        expect(await provider.describeHttpsListener(hangzhou, lb.hangzhou, 443)).toEqual({
+          regionId: hangzhou,
+          loadBalancerId: lb.hangzhou,
+          listenerPort: 443,
+          serverCertificateId: www,
+          domainExtensions: [{ domainExtensionId: DEMO.domainExtension, domain: 'www.example.com', serverCertificateId: wildcard }],
+        });
+        expect(await provider.describeCertificateUsages(hangzhou)).toEqual(
+          new Map([
+            [www, [listener(hangzhou, lb.hangzhou)]],
+            [wildcard, [extension]],
+          ]),
+        );
+
+        await provider.setDomainExtensionCertificate(hangzhou, DEMO.domainExtension, www);
+        expect((await provider.describeHttpsListener(hangzhou, lb.hangzhou, 443)).domainExtensions).toEqual([
+          { domainExtensionId: DEMO.domainExtension, domain: 'www.example.com', serverCertificateId: www },
+        ]);
+        expect(await provider.describeCertificateUsages(hangzhou)).toEqual(new Map([[www, [listener(hangzhou, lb.hangzhou), extension]]]));
+      });
+
+      it('refuses a port without an HTTPS listener with ListenerNotFound, and an unknown instance with InvalidLoadBalancerId.NotFound', async () => {
+        for (const port of [8443, 80]) {
+          expectGatewayError(await rejectionOf(provider.describeHttpsListener(hangzhou, lb.hangzhou, port)), {
+            code: 'ListenerNotFound',
+            httpStatus: 404,
+            provider: 'SLB',
+            action: 'DescribeLoadBalancerHTTPSListenerAttribute',
+            requestId: true,
+          });
+        }
+        expectGatewayError(await rejectionOf(provider.setListenerCertificate(hangzhou, lb.hangzhou, 8443, www)), { code: 'ListenerNotFound', action: 'SetLoadBalancerHTTPSListenerAttribute' });
+        expectGatewayError(await rejectionOf(provider.describeHttpsListener(hangzhou, 'lb-bp1nothere000000000000', 443)), {
+          code: 'InvalidLoadBalancerId.NotFound',
+          httpStatus: 404,
+          provider: 'SLB',
+          action: 'DescribeLoadBalancerHTTPSListenerAttribute',
+          requestId: true,
+        });
+      });
+
+      it('answers Certificate.NotFound for a certificate SLB does not have in the region, and changes nothing', async () => {
+        expectGatewayError(await rejectionOf(provider.setListenerCertificate(hangzhou, lb.hangzhou, 443, 'absent_0_0_0')), {
+          code: 'Certificate.NotFound',
+          provider: 'SLB',
+          action: 'SetLoadBalancerHTTPSListenerAttribute',
+          requestId: true,
+        });
+        // apiListener lives in cn-shanghai: a listener serves only a certificate of its own region.
+        expectGatewayError(await rejectionOf(provider.setDomainExtensionCertificate(hangzhou, DEMO.domainExtension, apiListener)), {
+          code: 'Certificate.NotFound',
+          action: 'SetDomainExtensionAttribute',
+        });
+        expect(await provider.describeCertificateUsages(hangzhou)).toEqual(new Map([[wildcard, [listener(hangzhou, lb.hangzhou), extension]]]));
+      });
+
+      it('follows NextToken past a page of 100 listeners, reading domain extensions at most `concurrency` at once', async () => {
+        const raw = rpcClient('SLB', get().connection);
+        const created = await raw.call<{ LoadBalancerId: string }>('CreateLoadBalancer', { method: 'POST', query: { RegionId: hangzhou, LoadBalancerName: 'usages-paging' } });
+        const loadBalancerId = created.body.LoadBalancerId;
+        const ports = Array.from({ length: 100 }, (_, index) => 10_000 + index);
+        for (let start = 0; start < ports.length; start += 10) {
+          await Promise.all(
+            ports.slice(start, start + 10).map((port) =>
+              raw.call('CreateLoadBalancerHTTPSListener', { method: 'POST', query: { RegionId: hangzhou, LoadBalancerId: loadBalancerId, ListenerPort: port, ServerCertificateId: www } }),
+            ),
+          );
+        }
+        await emulator.admin('DELETE', 'stats');
+        const counting = new InFlightClient(rpcClientOptions('SLB', get().connection));
+        const usages = await new SlbCloudProvider(counting, { accountId: 'default', concurrency: 3 }).describeCertificateUsages(hangzhou);
+        expect(usages.get(www)?.map((usage) => usage.listenerPort)).toEqual(ports);
+        expect(usages.get(wildcard)).toEqual([listener(hangzhou, lb.hangzhou), extension]);
+        expect(await emulator.stats()).toEqual({ 'SLB.DescribeLoadBalancerListeners': 2, 'SLB.DescribeDomainExtensions': 101 });
+        expect(counting.peak).toBe(3);
+      });
+
+      it('fails the whole read when one listener’s domain extensions cannot be read', async () => {
+        await emulator.admin('POST', 'faults', { product: 'SLB', action: 'DescribeDomainExtensions', status: 503, code: 'ServiceUnavailable' });
+        expectGatewayError(await rejectionOf(provider.describeCertificateUsages(hangzhou)), {
+          code: 'ServiceUnavailable',
+          provider: 'SLB',
+          action: 'DescribeDomainExtensions',
+        });
+      });
     });
 
     it('uploads a Certificate Management Service certificate by its id', async () => {
