@@ -14,10 +14,18 @@ export interface InventoryEntry {
   certificate: Certificate;
 }
 
-/** What the index stores: no PEM, no key, no domain validations. */
+/**
+ * What the index stores: no PEM, no key, no domain validations. `usages` (plain JSON) goes last
+ * whatever the certificate's own key order, so the same facts always encode alike (`sameEntry`).
+ */
 export function entryOf(certificate: Certificate, source: string): InventoryEntry {
-  const { certificatePem: _pem, domainValidations: _validations, ...facts } = certificate;
-  return { id: encodeCertificateId(certificate.ref), source, accountId: certificate.ref.accountId, certificate: { ...facts, domainValidations: [] } };
+  const { certificatePem: _pem, domainValidations: _validations, usages, ...facts } = certificate;
+  return {
+    id: encodeCertificateId(certificate.ref),
+    source,
+    accountId: certificate.ref.accountId,
+    certificate: { ...facts, domainValidations: [], ...(usages === undefined ? {} : { usages }) },
+  };
 }
 
 const DATE_FIELDS = ['notBefore', 'notAfter', 'createdAt', 'updatedAt'] as const;

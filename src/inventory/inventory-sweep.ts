@@ -1,7 +1,7 @@
 import { type Certificate } from '../domain/certificate';
 import { GatewayError } from '../domain/errors/gateway-error';
 import { type CloudAccount } from '../domain/ports';
-import { type InventoryEntry } from './inventory-entry';
+import { sameEntry, type InventoryEntry } from './inventory-entry';
 import { SITE_GONE, type Inventory } from './inventory';
 import { type SourceStatus } from './inventory-store';
 import { parseSource, Sources } from './sources';
@@ -70,13 +70,15 @@ export class InventorySweeper {
           const { upserts, removals, before: held } = this.inventory.difference(source.name, certificates);
           report.upserts += upserts.length;
           report.removals += removals.length;
-          if (upserts.length || removals.length) {
-            deltas.push({
-              source: source.name,
-              firstRead,
-              changes: [...upserts.map((after) => ({ after, ...(held.has(after.id) ? { before: held.get(after.id) } : {}) })), ...removals.map((id) => ({ before: held.get(id) }))],
-            });
-          }
+          const changes = [
+            ...upserts.flatMap((after) => {
+              const before = held.get(after.id);
+              if (before && onlyUsagesLearned(before, after)) return [];
+              return [{ after, ...(before ? { before } : {}) }];
+            }),
+            ...removals.map((id) => ({ before: held.get(id) })),
+          ];
+          if (changes.length) deltas.push({ source: source.name, firstRead, changes });
           await this.inventory.write({ upserts, removals, sources: [{ name: source.name, certificates: certificates.length, lastSuccessAt: now() }] });
         } catch (error) {
           report.failed.push(source.name);
@@ -132,7 +134,7 @@ export class InventorySweeper {
       }
       for (const siteId of sites) reads.push({ name: Sources.site({ accountId: account.id, siteId }), read: () => account.esa.listSiteCertificates(siteId) });
     }
-    for (const regionId of regions) reads.push({ name: Sources.region({ accountId: account.id, regionId }), read: () => account.slb.describeServerCertificates(regionId) });
+    for (const regionId of regions) reads.push({ name: Sources.region({ accountId: account.id, regionId }), read: () => regionWithUsages(account, regionId) });
     return reads;
   }
 
@@ -151,4 +153,28 @@ export class InventorySweeper {
     const status: SourceStatus = { name, certificates: previous?.certificates ?? this.inventory.entriesOf(name).size, error: message, ...(previous?.lastSuccessAt ? { lastSuccessAt: previous.lastSuccessAt } : {}) };
     await this.inventory.write({ upserts: [], removals: [], sources: [status] }).catch(() => undefined);
   }
+}
+
+/**
+ * A region's certificates, each with where it is served (an empty list when nothing serves it): the
+ * region's one DescribeServerCertificates beside the read of its listeners and their domain
+ * extensions. Either failing fails the region's source, which then keeps its entries and usages.
+ */
+async function regionWithUsages(account: SweptAccount, regionId: string): Promise<Certificate[]> {
+  // Each read is its own async call, so one that throws at once never leaves the other's failure unheard.
+  const [certificates, usages] = await Promise.all([
+    (async () => account.slb.describeServerCertificates(regionId))(),
+    (async () => account.slb.describeCertificateUsages(regionId))(),
+  ]);
+  return certificates.map((certificate) => ({ ...certificate, usages: usages.get(certificate.ref.nativeId) ?? [] }));
+}
+
+/**
+ * A certificate whose usages were never read before and whose facts are as they were: its usages
+ * are new to the index, not to the account, so nothing happened to it (no event is due).
+ */
+function onlyUsagesLearned(before: InventoryEntry, after: InventoryEntry): boolean {
+  if (before.certificate.usages !== undefined) return false;
+  const { usages: _usages, ...facts } = after.certificate;
+  return sameEntry(before, { ...after, certificate: facts });
 }

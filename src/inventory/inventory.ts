@@ -50,10 +50,15 @@ export class Inventory implements InventoryUpdates {
     this.listeners.push(listener);
   }
 
-  /** The certificates a mutation made or changed, in the index at once (on every instance as the change arrives). */
+  /**
+   * The certificates a mutation made or changed, in the index at once (on every instance as the change
+   * arrives). A mutation's answer does not say where a certificate is served: it keeps the usages the
+   * index holds.
+   */
   async upsert(certificates: readonly Certificate[], _change?: string): Promise<void> {
     if (certificates.length === 0) return;
-    await this.store.write({ upserts: certificates.map((certificate) => entryOf(certificate, Sources.of(certificate.ref))), removals: [], sources: [] });
+    const upserts = certificates.map((certificate) => entryOf(this.withHeldUsages(certificate), Sources.of(certificate.ref)));
+    await this.store.write({ upserts, removals: [], sources: [] });
   }
 
   async remove(refs: readonly CertificateRef[]): Promise<void> {
@@ -97,19 +102,28 @@ export class Inventory implements InventoryUpdates {
 
   /**
    * What writing a source's list as just read changes in the index: the entries new or changed
-   * (`before`: what the index held of each), and the ids the list no longer has.
+   * (`before`: what the index held of each), and the ids the list no longer has. A list that does not
+   * say where its certificates are served (usages undefined: a certificate list read alone) keeps the
+   * usages the index holds; only a read of the usages (the sweep's) changes them.
    */
   difference(source: string, certificates: readonly Certificate[]): { upserts: InventoryEntry[]; removals: string[]; before: Map<string, InventoryEntry> } {
     const before = this.entriesOf(source);
     const gone = new Map(before);
     const upserts: InventoryEntry[] = [];
     for (const certificate of certificates) {
-      const entry = entryOf(certificate, source);
+      const entry = entryOf(this.withHeldUsages(certificate), source);
       const held = gone.get(entry.id);
       gone.delete(entry.id);
       if (!held || !sameEntry(held, entry)) upserts.push(entry);
     }
     return { upserts, removals: [...gone.keys()], before };
+  }
+
+  /** The certificate with the usages the index holds for its id, when it carries none of its own. */
+  private withHeldUsages(certificate: Certificate): Certificate {
+    if (certificate.usages !== undefined) return certificate;
+    const held = this.view.get(encodeCertificateId(certificate.ref))?.certificate.usages;
+    return held === undefined ? certificate : { ...certificate, usages: held };
   }
 
   write(change: Omit<InventoryChange, 'version'>): Promise<number> {

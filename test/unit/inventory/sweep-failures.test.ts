@@ -27,6 +27,7 @@ async function sweeperWith(options: { sitesFail?: boolean; regionsListed?: boole
       if (regionId === 'cn-shanghai') throw throttled();
       return [];
     },
+    describeCertificateUsages: async () => new Map(),
   } as unknown as SlbProvider;
   const inventory = new Inventory(new MemoryInventoryStore());
   await inventory.start();
