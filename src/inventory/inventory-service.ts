@@ -85,6 +85,8 @@ export class InventoryReader {
   /** What the index says of one certificate, when it holds it and the caller may see it. */
   async entry(id: string): Promise<InventoryEntry | undefined> {
     await this.caughtUp();
+    // The answer depends on the index (what it holds, or that it holds nothing): a change drops it.
+    this.readFrom?.();
     const entry = this.inventory.view.get(id);
     return entry && this.visible(entry) ? entry : undefined;
   }

@@ -1,9 +1,10 @@
-import { expiryCountdown, regionOf, siteOf, type Certificate } from '../../domain/certificate';
+import { expiryCountdown, regionOf, siteOf, siteUsage, type Certificate, type CertificateUsage } from '../../domain/certificate';
 import { encodeCertificateId } from '../../domain/global-id';
 import { certificateStatus, renewalDueAt } from '../../domain/certificate-status';
 import { type GatewayContext } from '../context';
 import { type CertificateType } from './certificate.type';
 import { type CertificateKind, type CertificateProvider, type CertificateStatus } from './enums';
+import { type CertificateUsageKind, type CertificateUsageObject } from './usage.type';
 
 /**
  * The domain certificate as the schema shows it: global id, flattened reference, and the expiry
@@ -13,7 +14,9 @@ import { type CertificateKind, type CertificateProvider, type CertificateStatus 
  */
 /** `id`: the certificate's global id when the caller has it already (the inventory does), so it is not encoded again. */
 export function toCertificateType(certificate: Certificate, ctx: Pick<GatewayContext, 'clock' | 'expiringDays'>, fromIndex = false, id?: string): CertificateType {
-  const { ref, status: upstreamStatus, ...rest } = certificate;
+  const { ref, status: upstreamStatus, usages: held, ...rest } = certificate;
+  // ESA serves a certificate at its site; SLB's usages come with the certificate when its read knew them.
+  const usages = ref.provider === 'ESA' ? siteUsage(ref) : held;
   const { clock, expiringDays } = ctx;
   const siteId = siteOf(ref);
   const regionId = regionOf(ref);
@@ -34,5 +37,10 @@ export function toCertificateType(certificate: Certificate, ctx: Pick<GatewayCon
     ...(siteId === undefined ? {} : { siteId }),
     ...(regionId === undefined ? {} : { regionId }),
     ...(days === undefined ? {} : { daysUntilExpiry: days }),
+    ...(usages === undefined ? {} : { usages: toUsageObjects(usages) }),
   };
+}
+
+export function toUsageObjects(usages: readonly CertificateUsage[]): CertificateUsageObject[] {
+  return usages.map(({ type, ...place }) => ({ type: type as CertificateUsageKind, ...place }));
 }

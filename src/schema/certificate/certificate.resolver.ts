@@ -1,7 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { type GatewayContext } from '../context';
-import { toCertificateType } from './certificate.mapper';
+import { toCertificateType, toUsageObjects } from './certificate.mapper';
 import { CertificateType, DomainValidation } from './certificate.type';
+import { CertificateUsageObject } from './usage.type';
 
 @Resolver(() => CertificateType)
 export class CertificateResolver {
@@ -43,6 +44,17 @@ export class CertificateResolver {
     // SLB never answers a certificate's PEM (DescribeServerCertificates lists what it has): nothing to fetch.
     if (!certificate.fromIndex || certificate.provider === 'SLB') return certificate.certificatePem;
     return (await ctx.certificates.certificate(certificate.id)).certificatePem;
+  }
+
+  /**
+   * Only the sweep reads where SLB certificates are served, so a certificate read from the cloud (or
+   * announced by an event) takes its usages from the inventory: reading them never makes a cloud call.
+   */
+  @FieldResolver(() => [CertificateUsageObject], { description: 'Where it is served: ESA certificates at their site (client certificates nowhere), SLB ones at listeners and domain extensions.' })
+  async usages(@Root() certificate: CertificateType, @Ctx() ctx: GatewayContext): Promise<CertificateUsageObject[]> {
+    if (certificate.usages) return certificate.usages;
+    const entry = await ctx.inventory.entry(certificate.id);
+    return toUsageObjects(entry?.certificate.usages ?? []);
   }
 
   @FieldResolver(() => [DomainValidation])

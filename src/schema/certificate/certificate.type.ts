@@ -2,6 +2,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { NodeInterface } from '../node/node.interface';
 import { CertificateKind, CertificateProvider, CertificateStatus } from './enums';
+import { CertificateUsageObject } from './usage.type';
 
 @ObjectType({ description: 'A domain-control validation record of a free certificate application.' })
 export class DomainValidation {
@@ -55,4 +56,7 @@ export class CertificateType implements NodeInterface {
   fromIndex?: boolean;
   @Field(() => String, { nullable: true }) aliCloudCertificateId?: string;
   @Field(() => String, { nullable: true }) aliCloudCertificateName?: string;
+  /** Undefined when the read it came from does not say: the field's resolver reads it from the inventory. */
+  @Field(() => [CertificateUsageObject], { description: 'Where it is served: ESA certificates at their site (client certificates nowhere), SLB ones at listeners and domain extensions.' })
+  usages?: CertificateUsageObject[];
 }
