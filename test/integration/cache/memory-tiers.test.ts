@@ -11,8 +11,8 @@ import { type TestRedis } from '../../helpers/redis';
 import { twoGatewaysOnOneRedis } from '../../helpers/two-gateways';
 
 const SERVER_CERTIFICATE = '1231579085529123_18b5e2c1a40_1714763408_709981430';
-const serverId = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: SERVER_CERTIFICATE });
-const clientId = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate });
+const serverId = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-hangzhou', nativeId: SERVER_CERTIFICATE });
+const clientId = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', accountId: 'default', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate });
 const ALL_SITES = 'all-sites-key-0123456789abcdef';
 const EXAMPLE_ONLY = 'example-only-key-0123456789ab';
 const bearer = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
@@ -66,7 +66,7 @@ describe('certificates and answers kept in memory, over a shared Redis', () => {
   it("keeps answers per caller: a key limited to one site is refused what another key's kept answer holds", async () => {
     const esa = new AlibabaTestClient(emulator, 'ESA');
     const set = await esa.call<{ Id: string }>('SetCertificate', { SiteId: DEMO.sites.cname, Type: 'cas', CasId: DEMO.casCertificates.shop, Name: 'elsewhere' });
-    const elsewhereId = encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.cname, nativeId: set.Id });
+    const elsewhereId = encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: DEMO.sites.cname, nativeId: set.Id });
     const before = await answers(first);
     for (let i = 0; i < 3; i += 1) {
       expect((await first.execute(CertificateDocument, { id: elsewhereId }, bearer(ALL_SITES))).data?.certificate?.siteId).toBe(DEMO.sites.cname);

@@ -32,10 +32,10 @@ describeWithRedis('the shared cache on a Redis Cluster (three private masters)',
   it('caches a batch spread over slots and shares it between instances', async () => {
     // Certificates of two sites and two regions: keys in four hash slots.
     const ids = [
-      ...Object.values(DEMO.edgeCertificates).map((nativeId) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.example, nativeId })),
-      encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate }),
-      encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' }),
-      encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-shanghai', nativeId: '1231579085529123_18b5e2c1a42_1714763410_709981432' }),
+      ...Object.values(DEMO.edgeCertificates).map((nativeId) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: DEMO.sites.example, nativeId })),
+      encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', accountId: 'default', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate }),
+      encodeCertificateId({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' }),
+      encodeCertificateId({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-shanghai', nativeId: '1231579085529123_18b5e2c1a42_1714763410_709981432' }),
     ];
     await emulator.admin('DELETE', 'stats');
     // The PEM is asked: the inventory holds none, so every ESA certificate is read from the cloud and
@@ -56,7 +56,7 @@ describeWithRedis('the shared cache on a Redis Cluster (three private masters)',
   });
 
   it('invalidates across instances on the cluster too, answers kept in memory included', async () => {
-    const id = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate });
+    const id = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', accountId: 'default', siteId: DEMO.sites.example, nativeId: DEMO.clientCertificate });
     const second = gateways[1] as TestGateway;
     const before = await answerCounts(second);
     for (let i = 0; i < 3; i += 1) expect((await second.execute(CertificateDocument, { id })).data?.certificate?.upstreamStatus).toBe('active');

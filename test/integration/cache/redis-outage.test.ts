@@ -6,7 +6,7 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { eventually, hearsInvalidations } from '../../helpers/memory-caches';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
-const edgeId = (nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.example, nativeId });
+const edgeId = (nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: DEMO.sites.example, nativeId });
 
 describe('a gateway whose Redis dies mid-test', () => {
   let redis: TestRedis;

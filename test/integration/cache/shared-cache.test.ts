@@ -23,8 +23,8 @@ import { gatewayEntries, startTestRedis, type TestRedis } from '../../helpers/re
 import { twoGatewaysOnOneRedis } from '../../helpers/two-gateways';
 
 const SITE = DEMO.sites.example;
-const edgeId = (nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: SITE, nativeId });
-const serverId = (regionId: string, nativeId: string) => encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId, nativeId });
+const edgeId = (nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: SITE, nativeId });
+const serverId = (regionId: string, nativeId: string) => encodeCertificateId({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId, nativeId });
 
 describe('the shared Redis cache across gateway instances', () => {
   let redis: TestRedis;
@@ -105,7 +105,7 @@ describe('the shared Redis cache across gateway instances', () => {
     });
 
     it('after revokeClientCertificate', async () => {
-      const id = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', siteId: SITE, nativeId: DEMO.clientCertificate });
+      const id = encodeCertificateId({ provider: 'ESA', kind: 'CLIENT', accountId: 'default', siteId: SITE, nativeId: DEMO.clientCertificate });
       expect((await second.execute(CertificateDocument, { id })).data?.certificate?.upstreamStatus).toBe('active');
       await first.execute(RevokeClientCertificateDocument, { id });
       expect((await second.execute(CertificateDocument, { id })).data?.certificate?.upstreamStatus).toBe('revoked');

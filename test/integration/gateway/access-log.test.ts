@@ -26,7 +26,7 @@ describe('the access log', () => {
   });
 
   it('logs each request under the caller\'s request id with the RequestId of every cloud call it made', async () => {
-    const id = encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.example, nativeId: DEMO.edgeCertificates.cas });
+    const id = encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: DEMO.sites.example, nativeId: DEMO.edgeCertificates.cas });
     const answer = await gateway.execute(CertificateDocument, { id }, { headers: { 'x-request-id': 'trace-4711' } });
     expect(answer.errors).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -78,7 +78,7 @@ describe("callers' keys and request limits", () => {
 
   it('shows a key limited to some sites and regions only those, and refuses the rest with FORBIDDEN', async () => {
     const gateway = await withKeys();
-    const elsewhere = encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.cname, nativeId: 'baba0000000000000000000000000001' });
+    const elsewhere = encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: DEMO.sites.cname, nativeId: 'baba0000000000000000000000000001' });
 
     const sites = await gateway.execute(SitesDocument, {}, bearer(EXAMPLE_ONLY));
     expect(sites.data?.sites.map((site) => site.id)).toEqual([DEMO.sites.example]);

@@ -37,6 +37,7 @@ describe('ESA client certificates', () => {
     expect(created?.certificate).toMatchObject({
       provider: 'ESA',
       kind: 'CLIENT',
+      accountId: 'default',
       siteId: SITE,
       upstreamStatus: 'active',
       commonName: 'mobile-app.example.com',

@@ -187,13 +187,13 @@ describe('errors the gateway refuses before calling the cloud', () => {
     ],
     [
       'renaming an ESA certificate, which only SLB supports',
-      () => gateway.execute(RenameCertificateDocument, { id: encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: SITE, nativeId: DEMO.edgeCertificates.upload }), name: 'x' }),
+      () => gateway.execute(RenameCertificateDocument, { id: encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: SITE, nativeId: DEMO.edgeCertificates.upload }), name: 'x' }),
       'renameCertificate',
       refused('InvalidParameter', 'GATEWAY', 'SetServerCertificateName'),
     ],
     [
       'revoking an edge certificate, which only client certificates allow',
-      () => gateway.execute(RevokeClientCertificateDocument, { id: encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: SITE, nativeId: DEMO.edgeCertificates.upload }) }),
+      () => gateway.execute(RevokeClientCertificateDocument, { id: encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: SITE, nativeId: DEMO.edgeCertificates.upload }) }),
       'revokeClientCertificate',
       refused('InvalidParameter', 'GATEWAY'),
     ],

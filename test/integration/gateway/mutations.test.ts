@@ -39,7 +39,7 @@ describe('certificate mutations', () => {
 
     const certificate = answer.data?.uploadSiteCertificate;
     expect(answer.errors).toBeUndefined();
-    expect(certificate).toMatchObject({ provider: 'ESA', kind: 'EDGE', siteId: SITE, siteName: 'example.com', name: 'static2', type: 'upload', status: 'ISSUED', upstreamStatus: 'OK' });
+    expect(certificate).toMatchObject({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: SITE, siteName: 'example.com', name: 'static2', type: 'upload', status: 'ISSUED', upstreamStatus: 'OK' });
     expect(reportedValues(certificate as NonNullable<typeof certificate>)).toEqual(opensslValues(own.certificatePem));
     expect(opensslFacts(certificate?.certificatePem ?? '').fingerprintSha256).toBe(opensslFacts(own.certificatePem).fingerprintSha256);
     expectNothingLeaks(answer.text);
@@ -65,7 +65,7 @@ describe('certificate mutations', () => {
 
     const uploaded = answer.data?.uploadOriginClientCertificate;
     expect(answer.errors).toBeUndefined();
-    expect(uploaded).toMatchObject({ provider: 'ESA', kind: 'ORIGIN_CLIENT', siteId: SITE, name: 'origin-2', status: 'ISSUED', upstreamStatus: 'OK' });
+    expect(uploaded).toMatchObject({ provider: 'ESA', kind: 'ORIGIN_CLIENT', accountId: 'default', siteId: SITE, name: 'origin-2', status: 'ISSUED', upstreamStatus: 'OK' });
     expect(reportedValues(uploaded as NonNullable<typeof uploaded>)).toEqual(opensslValues(client.certificatePem));
     expectNothingLeaks(answer.text);
 
@@ -86,6 +86,7 @@ describe('certificate mutations', () => {
     expect(certificate).toMatchObject({
       provider: 'SLB',
       kind: 'SERVER',
+      accountId: 'default',
       regionId: 'cn-hangzhou',
       name: 'lb-cert',
       resourceGroupId: 'rg-acfmtest0000009',
@@ -124,7 +125,8 @@ describe('certificate mutations', () => {
     expect(renamed.data?.renameCertificate).toEqual({ id: first?.id, name: 'api.example.com-2025' });
     expect((await gateway.execute(CertificateDocument, { id: first?.id ?? '' })).data?.certificate?.name).toBe('api.example.com-2025');
     const listed = (await gateway.execute(ServerCertificatesDocument, { regionId: 'cn-shanghai' })).data?.serverCertificates ?? [];
-    expect(listed.map((entry) => entry.name)).toEqual(['api.example.com-2025']);
+    // The region's other certificate (the one its listener serves) keeps its name.
+    expect(listed.map((entry) => entry.name)).toEqual(['api-listener-example-com', 'api.example.com-2025']);
   });
 
   describe('deleting', () => {

@@ -23,7 +23,7 @@ import { opensslValues, reportedValues, slbValues, slbValuesOf } from '../../hel
 const SITE = DEMO.sites.example;
 const DAY_MS = 86_400_000;
 const esaId = (kind: 'EDGE' | 'CLIENT' | 'ORIGIN_CLIENT', nativeId: string, siteId: string = SITE) =>
-  encodeCertificateId({ provider: 'ESA', kind, siteId, nativeId });
+  encodeCertificateId({ provider: 'ESA', kind, accountId: 'default', siteId, nativeId });
 
 describe('certificate queries', () => {
   const env = freshGatewayPerTest();
@@ -75,6 +75,7 @@ describe('certificate queries', () => {
     expect(await byNativeId('EDGE', DEMO.edgeCertificates.cas)).toMatchObject({
       provider: 'ESA',
       kind: 'EDGE',
+      accountId: 'default',
       siteId: SITE,
       siteName: 'example.com',
       type: 'cas',
@@ -112,7 +113,7 @@ describe('certificate queries', () => {
 
     const answer = await gateway.execute(CertificateDocument, { id });
     const certificate = answer.data?.certificate;
-    expect(certificate).toMatchObject({ id, provider: 'SLB', kind: 'SERVER', regionId: 'cn-shanghai', siteId: null, name: 'shop-cert', certificatePem: null });
+    expect(certificate).toMatchObject({ id, provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-shanghai', siteId: null, name: 'shop-cert', certificatePem: null });
     expect(slbValues(certificate as NonNullable<typeof certificate>)).toEqual(slbValuesOf(uploaded.certificatePem));
   });
 
@@ -236,7 +237,11 @@ describe('certificate queries', () => {
       ['www-example-com', 'www.example.com', 'cn-hangzhou'],
       ['wildcard-example-com', '*.example.com', 'cn-hangzhou'],
     ]);
-    expect(shanghai.map((certificate) => [certificate.name, certificate.subjectAlternativeNames])).toEqual([['api-example-com', ['api.example.com', 'api2.example.com']]]);
+    expect(shanghai.map((certificate) => [certificate.name, certificate.subjectAlternativeNames])).toEqual([
+      ['api-example-com', ['api.example.com', 'api2.example.com']],
+      // The one the demo's cn-shanghai HTTPS listener serves.
+      ['api-listener-example-com', ['api.example.com']],
+    ]);
 
     const wildcard = hangzhou[1]?.nativeId ?? '';
     const filtered = await gateway.execute(ServerCertificatesDocument, { regionId: 'cn-hangzhou', ids: [wildcard, 'no-such-certificate'] });

@@ -50,7 +50,7 @@ describe('stopping the gateway with SIGTERM', () => {
     const { child, graphqlUrl, exited } = await startGatewayProcess(emulator);
     await emulator.admin('POST', 'faults', { product: 'ESA', action: 'GetCertificate', latencyMs: 1_000 });
     const query = print(CertificateDocument);
-    const ids = Object.values(DEMO.edgeCertificates).map((nativeId) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.example, nativeId }));
+    const ids = Object.values(DEMO.edgeCertificates).map((nativeId) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: DEMO.sites.example, nativeId }));
     const inFlight = ids.map((id) =>
       fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { id } }) }).then(
         async (response) => ({ status: response.status, body: (await response.json()) as { data?: { certificate?: { nativeId: string } } } }),

@@ -13,7 +13,7 @@ import { makeCertificate, type TestCertificate } from '../../helpers/openssl';
 
 /** The cn-shanghai demo certificate. */
 const SHANGHAI_ID = '1231579085529123_18b5e2c1a42_1714763410_709981432';
-const serverId = (nativeId: string, regionId = 'cn-shanghai') => encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId, nativeId });
+const serverId = (nativeId: string, regionId = 'cn-shanghai') => encodeCertificateId({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId, nativeId });
 const UNKNOWN_ID = '1231579085529123_18b5e2c1a4f_1714763499_709981499';
 
 interface Refusal {

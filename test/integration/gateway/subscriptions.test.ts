@@ -3,6 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { DEMO } from '../../../src/emulator/state/demo';
 import { type InventoryEntry } from '../../../src/inventory/inventory-entry';
+import { Sources } from '../../../src/inventory/sources';
 import { eventCertificate, newEvent, type CertificateEvent } from '../../../src/radar/certificate-event';
 import { CertificateEventsDocument, CertificateEventsWithPemDocument, type CertificateEventsSubscription } from '../../generated/graphql';
 import { onlyError } from '../../helpers/answers';
@@ -38,13 +39,13 @@ function certificateFrom(gateway: TestGateway, source: string): InventoryEntry {
 
 function expiring(entry: InventoryEntry, threshold: number): CertificateEvent {
   const now = new Date();
-  return newEvent('certificate.expiring', eventCertificate(entry.certificate, entry.accountId, now, 30), now, { threshold });
+  return newEvent('certificate.expiring', eventCertificate(entry.certificate, now, 30), now, { threshold });
 }
 
 /** What a test publishes until its subscription is heard to be listening; never one of the test's own events. */
 function probe(entry: InventoryEntry): CertificateEvent {
   const now = new Date();
-  return newEvent('certificate.changed', eventCertificate(entry.certificate, entry.accountId, now, 30), now, { change: 'probe' });
+  return newEvent('certificate.changed', eventCertificate(entry.certificate, now, 30), now, { change: 'probe' });
 }
 
 /**
@@ -111,20 +112,20 @@ describe('certificate events over graphql-ws, on two instances sharing a Redis',
   });
 
   it('delivers an event published on one instance to a subscriber connected to the other', async () => {
-    const edge = certificateFrom(two.first, `ESA site ${DEMO.sites.example}`);
+    const edge = certificateFrom(two.first, Sources.site({ accountId: 'default', siteId: DEMO.sites.example }));
     const subscription = subscribe<Received>(connect(two.second, FULL), print(CertificateEventsDocument));
     await subscription.listening(two.first, edge);
 
     await two.first.events.publish(expiring(edge, 14));
     const event = await subscription.next();
 
-    expect(event).toMatchObject({ type: 'certificate.expiring', threshold: 14, certificate: { id: edge.id, provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.example } });
+    expect(event).toMatchObject({ type: 'certificate.expiring', threshold: 14, certificate: { id: edge.id, provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: DEMO.sites.example } });
     expect(new Date(event.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(event.certificate.daysUntilExpiry).toEqual(expect.any(Number));
   });
 
   it("never tells a key limited to one site of another site's certificates", async () => {
-    const mine = certificateFrom(two.first, `ESA site ${DEMO.sites.example}`);
+    const mine = certificateFrom(two.first, Sources.site({ accountId: 'default', siteId: DEMO.sites.example }));
     // The demo holds certificates on one site only: the same certificate, as if the CNAME site held it.
     const other: InventoryEntry = { ...mine, certificate: { ...mine.certificate, ref: { ...(mine.certificate.ref as EdgeRef), siteId: DEMO.sites.cname } } };
     const subscription = subscribe<Received>(connect(two.first, EXAMPLE_SITE_ONLY), print(CertificateEventsDocument));
@@ -138,7 +139,7 @@ describe('certificate events over graphql-ws, on two instances sharing a Redis',
   });
 
   it('tells a subscriber of an applied certificate once its domain validation completes and a sweep sees it issued', async () => {
-    const edge = certificateFrom(two.first, `ESA site ${DEMO.sites.example}`);
+    const edge = certificateFrom(two.first, Sources.site({ accountId: 'default', siteId: DEMO.sites.example }));
     const subscription = subscribe<Received>(connect(two.second, FULL), print(CertificateEventsDocument));
     await subscription.listening(two.first, edge);
     const applied = await two.first.execute(
@@ -159,19 +160,19 @@ describe('certificate events over graphql-ws, on two instances sharing a Redis',
   });
 
   it('applies the filter to every event', async () => {
-    const edge = certificateFrom(two.first, `ESA site ${DEMO.sites.example}`);
-    const server = certificateFrom(two.first, 'SLB cn-shanghai');
+    const edge = certificateFrom(two.first, Sources.site({ accountId: 'default', siteId: DEMO.sites.example }));
+    const server = certificateFrom(two.first, Sources.region({ accountId: 'default', regionId: 'cn-shanghai' }));
     const subscription = subscribe<Received>(connect(two.first, FULL), print(CertificateEventsDocument), { filter: { providers: ['SLB'] } });
     await subscription.listening(two.first, server);
 
     await two.first.events.publish(expiring(edge, 30));
     await two.first.events.publish(expiring(server, 14));
 
-    expect(await subscription.next()).toMatchObject({ threshold: 14, certificate: { id: server.id, provider: 'SLB', kind: 'SERVER', regionId: 'cn-shanghai', siteId: null } });
+    expect(await subscription.next()).toMatchObject({ threshold: 14, certificate: { id: server.id, provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-shanghai', siteId: null } });
   });
 
   it('reads the PEM an event leaves out through the loaders, when the subscriber asks for it', async () => {
-    const edge = certificateFrom(two.first, `ESA site ${DEMO.sites.example}`);
+    const edge = certificateFrom(two.first, Sources.site({ accountId: 'default', siteId: DEMO.sites.example }));
     const subscription = subscribe<{ type: string; certificate: { id: string; certificatePem: string | null } }>(connect(two.second, FULL), print(CertificateEventsWithPemDocument));
     await subscription.listening(two.second, edge);
 
@@ -242,7 +243,7 @@ describe('certificate events on one instance without Redis', () => {
     const gateway = await startTestGateway(emulator);
     const client = clientOf(gateway);
     const closed = new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code)));
-    const edge = certificateFrom(gateway, `ESA site ${DEMO.sites.example}`);
+    const edge = certificateFrom(gateway, Sources.site({ accountId: 'default', siteId: DEMO.sites.example }));
     const subscription = subscribe<Received>(client, print(CertificateEventsDocument));
     await subscription.listening(gateway, edge);
 

@@ -94,14 +94,14 @@ describe('documented errors the cloud answers', () => {
     ['a client', 'CLIENT', 'GetClientCertificate'],
     ['an origin client', 'ORIGIN_CLIENT', 'GetSiteOriginClientCertificate'],
   ] as const)('answers %s certificate that does not exist with null and Certificate.NotFound', async (_name, kind, action) => {
-    const answer = await gateway.execute(CertificateDocument, { id: encodeCertificateId({ provider: 'ESA', kind, siteId: SITE, nativeId: 'baba0000000000000000000000000000' }) });
+    const answer = await gateway.execute(CertificateDocument, { id: encodeCertificateId({ provider: 'ESA', kind, accountId: 'default', siteId: SITE, nativeId: 'baba0000000000000000000000000000' }) });
 
     expect(answer.data?.certificate).toBeNull();
     await expectUpstreamError(answer, 'certificate', upstream('Certificate.NotFound', 'ESA', action));
   });
 
   it('answers a server certificate that does not exist with null and Certificate.NotFound, SLB having no code of its own', async () => {
-    const answer = await gateway.execute(CertificateDocument, { id: encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: 'no-such-certificate' }) });
+    const answer = await gateway.execute(CertificateDocument, { id: encodeCertificateId({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-hangzhou', nativeId: 'no-such-certificate' }) });
 
     expect(answer.data?.certificate).toBeNull();
     await expectUpstreamError(answer, 'certificate', { ...upstream('Certificate.NotFound', 'SLB', 'DescribeServerCertificates'), httpStatus: 404 });

@@ -45,7 +45,7 @@ describe('a cloud that fails', () => {
     await emulator.admin('POST', 'faults', { product: 'SLB', action: 'DescribeServerCertificates', status: 400, code: 'Throttling.User' });
 
     // A certificate's own read goes to the cloud (the region's list is the inventory's).
-    const id = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' });
+    const id = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-hangzhou', nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' });
     const answer = await gateway.execute(CertificateDocument, { id });
 
     expect(onlyError(answer).extensions).toEqual({

@@ -27,8 +27,8 @@ const HANGZHOU_ONLY = 'hangzhou-region-key-0123456789';
 
 const SHANGHAI_SERVER_CERTIFICATE = '1231579085529123_18b5e2c1a42_1714763410_709981432';
 const FORBIDDEN = gatewayError('FORBIDDEN', 'FORBIDDEN', 403);
-const edgeId = (siteId: string, nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId, nativeId });
-const serverId = (regionId: string, nativeId: string) => encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId, nativeId });
+const edgeId = (siteId: string, nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId, nativeId });
+const serverId = (regionId: string, nativeId: string) => encodeCertificateId({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId, nativeId });
 
 describe("a production gateway checks callers' keys", () => {
   let emulator: TestEmulator;

@@ -229,7 +229,8 @@ describe('a production gateway bounds every request before any upstream work', (
       expect(answer.json).toEqual([
         { data: { sites: expect.arrayContaining([{ id: '1234567890123' }]) } },
         { data: { site: { name: 'cname-example.com' } } },
-        { data: { serverCertificates: [{ regionId: 'cn-shanghai' }] } },
+        // The demo's two cn-shanghai certificates: its own and the one its HTTPS listener serves.
+        { data: { serverCertificates: [{ regionId: 'cn-shanghai' }, { regionId: 'cn-shanghai' }] } },
       ]);
     });
   });

@@ -20,7 +20,7 @@ const PAGE = `query Page($first: Int, $after: String, $filter: CertificateFilter
   }
 }`;
 
-const STATUS = `{ inventoryStatus { complete certificates lastSweepFinishedAt sources { name certificates lastSuccessAt error } } }`;
+const STATUS = `{ inventoryStatus { complete certificates lastSweepFinishedAt sources { name accountId certificates lastSuccessAt error } } }`;
 
 async function everything(gateway: TestGateway, filter: Record<string, unknown> = {}, first = 2): Promise<string[]> {
   const ids: string[] = [];
@@ -98,7 +98,9 @@ describe('the inventory on a shared Redis', () => {
 
     const stats = await two.emulator.stats();
     const sites = 4;
+    // No SLB_REGIONS: the account's regions are the ones DescribeRegions lists, one call a sweep.
     expect(stats).toEqual({
+      'SLB.DescribeRegions': 1,
       'ESA.ListSites': 1,
       'ESA.ListCertificates': sites,
       'ESA.ListClientCertificates': sites,
@@ -116,11 +118,16 @@ describe('the inventory on a shared Redis', () => {
       await two.first.inventory.swept(began);
 
       const status = (await two.second.execute(untyped(STATUS))).data as {
-        inventoryStatus: { complete: boolean; sources: Array<{ name: string; error: string | null; lastSuccessAt: string | null; certificates: number }> };
+        inventoryStatus: { complete: boolean; sources: Array<{ name: string; accountId: string; error: string | null; lastSuccessAt: string | null; certificates: number }> };
       };
-      const slb = status.inventoryStatus.sources.filter((source) => source.name.startsWith('SLB '));
+      const named = (name: string) => status.inventoryStatus.sources.filter((source) => source.name === name);
+      const slb = status.inventoryStatus.sources.filter((source) => /^SLB [a-z]+-/.test(source.name));
       const esa = status.inventoryStatus.sources.filter((source) => source.name.startsWith('ESA site '));
 
+      // Names show the list read; the account it is read in is a field of its own.
+      expect(slb.map((source) => source.name).sort()).toEqual(['SLB cn-hangzhou', 'SLB cn-shanghai']);
+      expect(new Set(status.inventoryStatus.sources.map((source) => source.accountId))).toEqual(new Set(['default']));
+      expect(named('SLB regions')).toEqual([expect.objectContaining({ accountId: 'default', certificates: 2, error: null })]);
       expect(status.inventoryStatus.complete).toBe(false);
       expect(slb.map((source) => source.error)).toEqual([expect.stringContaining('InvalidParameter'), expect.stringContaining('InvalidParameter')]);
       expect(slb.every((source) => source.lastSuccessAt !== null)).toBe(true);

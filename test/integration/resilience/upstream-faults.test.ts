@@ -14,7 +14,7 @@ import { gatewaysPerTest, type TestGateway } from '../../helpers/gateway';
 
 const SITE = DEMO.sites.example;
 const REGION = 'cn-hangzhou';
-const edgeId = (nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: SITE, nativeId });
+const edgeId = (nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: SITE, nativeId });
 const UPLOADED = edgeId(DEMO.edgeCertificates.upload);
 const FREE = edgeId(DEMO.edgeCertificates.free);
 const ABSENT = edgeId('baba0000000000000000000000000000');
@@ -51,7 +51,7 @@ describe('upstream faults', () => {
       await fault({ product: 'SLB', action: 'DescribeServerCertificates', status: 503, code: 'ServiceUnavailable', count: 2 });
 
       // The region's list is the inventory's; certificate(id:) reads the certificate from the cloud.
-      const id = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: REGION, nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' });
+      const id = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: REGION, nativeId: '1231579085529123_18b5e2c1a40_1714763408_709981430' });
       const answer = await gateway.execute(CertificateDocument, { id });
 
       expect(answer.errors).toBeUndefined();

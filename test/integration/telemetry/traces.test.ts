@@ -17,7 +17,7 @@ import { OtlpReceiver, type ReceivedSpan } from '../../helpers/otlp-receiver';
 import { RecordingProxy } from '../../helpers/recording-proxy';
 import { startTestRedis, type TestRedis } from '../../helpers/redis';
 
-const edgeId = (nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', siteId: DEMO.sites.example, nativeId });
+const edgeId = (nativeId: string) => encodeCertificateId({ provider: 'ESA', kind: 'EDGE', accountId: 'default', siteId: DEMO.sites.example, nativeId });
 const CAS = edgeId(DEMO.edgeCertificates.cas);
 const UPLOADED = edgeId(DEMO.edgeCertificates.upload);
 const ABSENT = edgeId('baba0000000000000000000000000000');
@@ -248,7 +248,7 @@ describe('traces over OTLP/protobuf', () => {
     const secret = `whsec_${Buffer.from('trace-webhook-secret-0123456789').toString('base64')}`;
     const gateway = await startTestGateway(emulator, { ...tracingTo(receiver), webhooks: [{ url, secret, events: ['certificate.changed'] }], webhookAllowPrivate: true });
     try {
-      const serverCertificate = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', regionId: 'cn-shanghai', nativeId: '1231579085529123_18b5e2c1a42_1714763410_709981432' });
+      const serverCertificate = encodeCertificateId({ provider: 'SLB', kind: 'SERVER', accountId: 'default', regionId: 'cn-shanghai', nativeId: '1231579085529123_18b5e2c1a42_1714763410_709981432' });
       const renamed = await gateway.execute(RenameCertificateDocument, { id: serverCertificate, name: 'traced-rename' });
       expect(renamed.errors).toBeUndefined();
 
