@@ -44,7 +44,7 @@ import { MemoryInventoryStore } from './inventory/inventory-store';
 import { InventorySweeper } from './inventory/inventory-sweep';
 import { RedisInventoryStore } from './inventory/redis-inventory-store';
 import { BullSweepSchedule, LocalSweepSchedule } from './inventory/sweep-schedule';
-import { Sources } from './inventory/sources';
+import { parseSource, Sources } from './inventory/sources';
 import { type ConnectionOptions } from 'bullmq';
 import { Cluster } from 'ioredis';
 import { authenticate } from './server/pipeline/authenticate';
@@ -247,7 +247,10 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   const inventoryUpdates = radar.updates();
   const sweeper = new InventorySweeper(accounts.list, inventory, {
     concurrency: config.upstreamConcurrency,
-    sourceFailed: (source) => metrics.sweepFailed(source),
+    sourceFailed: (source) => {
+      const { accountId, label } = parseSource(source);
+      metrics.sweepFailed(accountId, label);
+    },
     swept: (deltas) => radar.afterSweep(deltas),
   });
   const scheduleOptions = {

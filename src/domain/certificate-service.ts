@@ -241,8 +241,11 @@ export class CertificateService {
       throw GatewayError.refused('InvalidParameter', 'SLB', 'Give serverCertificate and privateKey, or aliCloudCertificateId.', 'UploadServerCertificate');
     }
     const { accountId: _account, ...upload } = input;
-    const certificate = await this.change(region, () => this.slb(region).uploadServerCertificate({ ...upload, regionId, name }));
+    const uploaded = await this.change(region, () => this.slb(region).uploadServerCertificate({ ...upload, regionId, name }));
     await this.reader.changed(region);
+    // SLB answers no PEM and no SHA-256 fingerprint: both facts come from the PEM just uploaded (the
+    // index keeps them, so copies of one certificate in ESA and other regions are known as one).
+    const { certificatePem: _pem, ...certificate } = withPemFacts(uploaded, input.serverCertificate);
     return this.indexed(Promise.resolve(certificate), 'uploaded');
   }
 

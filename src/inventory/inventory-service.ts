@@ -1,5 +1,5 @@
 import { type Access } from '../domain/access';
-import { type Certificate, type RegionKey } from '../domain/certificate';
+import { siteUsage, type Certificate, type CertificateUsage, type RegionKey } from '../domain/certificate';
 import { type RequestClock } from '../domain/request-clock';
 import { checkFilter } from './filter-checks';
 import { type Inventory, type InventoryStatus } from './inventory';
@@ -133,6 +133,30 @@ export class InventoryReader {
   }
 
   /**
+   * Where a certificate is served, as the index knows it: at every copy of the same X.509 certificate
+   * the caller may see (its ESA sites, its SLB listeners and domain extensions in each region), so a
+   * certificate deployed to several places lists them all whichever copy is asked. Undefined when the
+   * index does not hold it.
+   */
+  async usages(id: string): Promise<CertificateUsage[] | undefined> {
+    await this.caughtUp();
+    const entry = this.inventory.view.get(id);
+    if (!entry || !this.visible(entry)) return undefined;
+    this.readFrom?.();
+    const all = this.inventory.view
+      .copiesOf(id)
+      .filter((copy) => this.visible(copy))
+      .flatMap((copy) => (copy.certificate.ref.provider === 'ESA' ? siteUsage(copy.certificate.ref) : (copy.certificate.usages ?? [])));
+    const seen = new Set<string>();
+    return all.filter((usage) => {
+      const key = JSON.stringify(usage);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /**
    * The accounts this caller may use, each with its health as the last sweep found it: unhealthy when
    * the account's own lists (its sites, its regions) could not be read, with that error (the STS code
    * when its role cannot be assumed).
@@ -143,7 +167,7 @@ export class InventoryReader {
     return this.options.accounts
       .filter((account) => this.access.seesAccount(account.id))
       .map((account) => {
-        const own = [this.inventory.source(Sources.sites(account.id)), this.inventory.source(`${account.id}/SLB regions`)].filter((source) => source !== undefined);
+        const own = [this.inventory.source(Sources.sites(account.id)), this.inventory.source(Sources.regions(account.id))].filter((source) => source !== undefined);
         const failed = own.find((source) => source.error !== undefined);
         const status = failed ? 'unhealthy' : own.some((source) => source.lastSuccessAt !== undefined) ? 'healthy' : 'unknown';
         return { id: account.id, ...(account.name ? { name: account.name } : {}), status, ...(failed?.error ? { error: failed.error } : {}) };

@@ -95,7 +95,7 @@ export class InventorySweeper {
   /** An account's sources: its sites (after removing the ones gone) and its regions. */
   private async sourcesOf(account: SweptAccount, report: SweepReport): Promise<SourceRead[]> {
     const sitesSource = Sources.sites(account.id);
-    const regionsSource = `${account.id}/SLB regions`;
+    const regionsSource = Sources.regions(account.id);
     const [sites, regions] = await Promise.all([
       account.esa.listSites().then(
         (listed) => listed.map((site) => site.id),

@@ -56,6 +56,8 @@ export class InventoryView {
   private readonly bySource = new Map<string, Map<string, Indexed>>();
   /** Entries whose notBefore was still ahead when they arrived: the only ones that can turn valid. */
   private readonly notYetValid = new Set<Indexed>();
+  /** The copies of one X.509 certificate (an ESA site's, each SLB region's), by fingerprint. */
+  private readonly byIdentity = new Map<string, Set<string>>();
 
   get size(): number {
     return this.byId.size;
@@ -70,6 +72,15 @@ export class InventoryView {
     return new Map([...(this.bySource.get(source) ?? [])].map(([id, item]) => [id, item.entry]));
   }
 
+  /** Every entry holding the same X.509 certificate as this one (itself included), wherever it was uploaded. */
+  copiesOf(id: string): InventoryEntry[] {
+    const item = this.byId.get(id);
+    if (!item) return [];
+    const identity = identityOf(item.entry);
+    const ids = identity === undefined ? [id] : [...(this.byIdentity.get(identity) ?? [id])];
+    return ids.flatMap((copy) => this.byId.get(copy)?.entry ?? []);
+  }
+
   entries(): IterableIterator<InventoryEntry> {
     const values = this.byId.values();
     return (function* () {
@@ -81,10 +92,12 @@ export class InventoryView {
     this.byId.clear();
     this.bySource.clear();
     this.notYetValid.clear();
+    this.byIdentity.clear();
     const items = entries.map(indexed);
     for (const item of items) {
       this.byId.set(item.id, item);
       this.sourceOf(item).set(item.id, item);
+      this.identify(item);
       if (item.notBefore > Date.now()) this.notYetValid.add(item);
     }
     for (const index of Object.values(this.indexes)) index.reset(items);
@@ -97,6 +110,7 @@ export class InventoryView {
       const item = indexed(entry);
       this.byId.set(item.id, item);
       this.sourceOf(item).set(item.id, item);
+      this.identify(item);
       if (item.notBefore > Date.now()) this.notYetValid.add(item);
       for (const index of Object.values(this.indexes)) index.insert(item);
     }
@@ -109,8 +123,20 @@ export class InventoryView {
     const source = this.bySource.get(item.entry.source);
     source?.delete(id);
     if (source?.size === 0) this.bySource.delete(item.entry.source);
+    const identity = identityOf(item.entry);
+    const copies = identity === undefined ? undefined : this.byIdentity.get(identity);
+    copies?.delete(id);
+    if (identity !== undefined && copies?.size === 0) this.byIdentity.delete(identity);
     this.notYetValid.delete(item);
     for (const index of Object.values(this.indexes)) index.remove(item);
+  }
+
+  private identify(item: Indexed): void {
+    const identity = identityOf(item.entry);
+    if (identity === undefined) return;
+    let copies = this.byIdentity.get(identity);
+    if (!copies) this.byIdentity.set(identity, (copies = new Set()));
+    copies.add(item.id);
   }
 
   private sourceOf(item: Indexed): Map<string, Indexed> {
@@ -312,3 +338,13 @@ function pageOf(page: PageRequest, field: OrderField): { size: number; forward: 
   return { size, forward: !backward, ...(text === undefined ? {} : { cursor: decodeCursor(text, field) }) };
 }
 
+
+/**
+ * What names one X.509 certificate across its copies: its SHA-256 fingerprint (ESA lists it; the
+ * gateway reads it from the PEM of what it uploads to SLB), else SLB's SHA-1.
+ */
+function identityOf(entry: InventoryEntry): string | undefined {
+  const { fingerprintSha256, fingerprintSha1 } = entry.certificate;
+  if (fingerprintSha256) return `sha256:${fingerprintSha256.toLowerCase()}`;
+  return fingerprintSha1 ? `sha1:${fingerprintSha1.toLowerCase()}` : undefined;
+}

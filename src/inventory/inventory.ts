@@ -23,6 +23,9 @@ export interface InventoryStatus {
 /** How long a change on its way is waited for before the whole index is loaded instead. */
 const CATCH_UP_MS = 500;
 
+/** Facts read from a certificate's PEM, which a list of the same certificate may leave out. */
+const X509_FACTS = ['fingerprintSha256', 'fingerprintSha1', 'serialNumber', 'issuer', 'issuerCommonName', 'notBefore', 'signatureAlgorithm', 'publicKeyAlgorithm', 'validityDays'] as const;
+
 /** The error a site's source carries once its account no longer lists it. */
 export const SITE_GONE = 'The site is no longer listed.';
 
@@ -57,7 +60,7 @@ export class Inventory implements InventoryUpdates {
    */
   async upsert(certificates: readonly Certificate[], _change?: string): Promise<void> {
     if (certificates.length === 0) return;
-    const upserts = certificates.map((certificate) => entryOf(this.withHeldUsages(certificate), Sources.of(certificate.ref)));
+    const upserts = certificates.map((certificate) => entryOf(this.withHeld(certificate), Sources.of(certificate.ref)));
     await this.store.write({ upserts, removals: [], sources: [] });
   }
 
@@ -111,7 +114,7 @@ export class Inventory implements InventoryUpdates {
     const gone = new Map(before);
     const upserts: InventoryEntry[] = [];
     for (const certificate of certificates) {
-      const entry = entryOf(this.withHeldUsages(certificate), source);
+      const entry = entryOf(this.withHeld(certificate), source);
       const held = gone.get(entry.id);
       gone.delete(entry.id);
       if (!held || !sameEntry(held, entry)) upserts.push(entry);
@@ -119,11 +122,18 @@ export class Inventory implements InventoryUpdates {
     return { upserts, removals: [...gone.keys()], before };
   }
 
-  /** The certificate with the usages the index holds for its id, when it carries none of its own. */
-  private withHeldUsages(certificate: Certificate): Certificate {
-    if (certificate.usages !== undefined) return certificate;
-    const held = this.view.get(encodeCertificateId(certificate.ref))?.certificate.usages;
-    return held === undefined ? certificate : { ...certificate, usages: held };
+  /**
+   * The certificate with what the index holds for its id and the read did not say: its usages, and
+   * the X.509 facts read from its PEM once (a list read alone gives fewer; a certificate id names one
+   * X.509 certificate, whose facts never change).
+   */
+  private withHeld(certificate: Certificate): Certificate {
+    const held = this.view.get(encodeCertificateId(certificate.ref))?.certificate;
+    if (!held) return certificate;
+    const kept: Partial<Certificate> = {};
+    for (const field of X509_FACTS) if (certificate[field] === undefined && held[field] !== undefined) Object.assign(kept, { [field]: held[field] });
+    if (certificate.usages === undefined && held.usages !== undefined) kept.usages = held.usages;
+    return Object.keys(kept).length ? { ...certificate, ...kept } : certificate;
   }
 
   write(change: Omit<InventoryChange, 'version'>): Promise<number> {

@@ -1,4 +1,5 @@
 import { type CertificateRef, type RegionKey, type SiteKey } from '../domain/certificate';
+import { isRegionId } from '../domain/validation/identifiers';
 
 /**
  * The lists the index is read from, each named once for the whole estate: every account's site list,
@@ -7,6 +8,8 @@ import { type CertificateRef, type RegionKey, type SiteKey } from '../domain/cer
  */
 export const Sources = {
   sites: (accountId: string) => `${accountId}/ESA sites`,
+  /** The account's region list (DescribeRegions). */
+  regions: (accountId: string) => `${accountId}/SLB regions`,
   site: (site: SiteKey) => `${site.accountId}/ESA site ${site.siteId}`,
   region: (region: RegionKey) => `${region.accountId}/SLB ${region.regionId}`,
   /** The source a certificate's list is read from. */
@@ -26,6 +29,8 @@ export function parseSource(name: string): SourceName {
   const accountId = slash < 0 ? '' : name.slice(0, slash);
   const label = name.slice(slash + 1);
   const siteId = /^ESA site (\d+)$/.exec(label)?.[1];
-  const regionId = /^SLB (\S+)$/.exec(label)?.[1];
+  // `SLB regions` is the region list, not a region: only a region id names one.
+  const region = /^SLB (\S+)$/.exec(label)?.[1];
+  const regionId = region !== undefined && isRegionId(region) ? region : undefined;
   return { accountId, label, ...(siteId ? { siteId } : {}), ...(regionId ? { regionId } : {}) };
 }

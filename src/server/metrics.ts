@@ -36,7 +36,7 @@ export class GatewayMetrics {
   private readonly localCacheLive: Gauge;
   private readonly certificates: Gauge<'provider' | 'kind' | 'status'>;
   private readonly lastSweep: Gauge;
-  private readonly sweepErrors: Counter<'source'>;
+  private readonly sweepErrors: Counter<'account' | 'source'>;
   private readonly webhookDeliveries: Counter<'outcome'>;
   private inventory?: { readings: InventoryReadings; series: CertificateSeriesWriter; heard: boolean };
 
@@ -121,7 +121,7 @@ export class GatewayMetrics {
     this.sweepErrors = new Counter({
       name: 'gateway_inventory_sweep_errors_total',
       help: "Sources (the list of ESA sites, an ESA site's certificates, an SLB region) this instance's sweeps could not read, one per source per sweep.",
-      labelNames: ['source'],
+      labelNames: ['account', 'source'],
       registers: [this.registry],
     });
     this.webhookDeliveries = new Counter({
@@ -156,8 +156,9 @@ export class GatewayMetrics {
   }
 
   /** A sweep could not read `source` (counted once per source per sweep). */
-  sweepFailed(source: string): void {
-    this.sweepErrors.inc({ source });
+  /** `source`: what was listed (`ESA site 1234567890123`, `SLB cn-hangzhou`), in `account`. */
+  sweepFailed(account: string, source: string): void {
+    this.sweepErrors.inc({ account, source });
   }
 
   /** One webhook delivery attempt's outcome. */

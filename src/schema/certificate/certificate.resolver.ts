@@ -52,9 +52,9 @@ export class CertificateResolver {
    */
   @FieldResolver(() => [CertificateUsageObject], { description: 'Where it is served: ESA certificates at their site (client certificates nowhere), SLB ones at listeners and domain extensions.' })
   async usages(@Root() certificate: CertificateType, @Ctx() ctx: GatewayContext): Promise<CertificateUsageObject[]> {
-    if (certificate.usages) return certificate.usages;
-    const entry = await ctx.inventory.entry(certificate.id);
-    return toUsageObjects(entry?.certificate.usages ?? []);
+    // Every copy's places (the same certificate deployed to sites and regions), when the index holds it.
+    const everywhere = await ctx.inventory.usages(certificate.id);
+    return everywhere ? toUsageObjects(everywhere) : (certificate.usages ?? []);
   }
 
   @FieldResolver(() => [DomainValidation])

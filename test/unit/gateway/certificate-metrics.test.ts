@@ -176,15 +176,15 @@ describe('GatewayMetrics.scrape', () => {
 
   it('counts sweep errors by source, each source named with its account', async () => {
     const metrics = new GatewayMetrics();
-    metrics.sweepFailed('default/SLB cn-hangzhou');
-    metrics.sweepFailed('default/SLB cn-hangzhou');
-    metrics.sweepFailed('shop/SLB cn-hangzhou');
-    metrics.sweepFailed('default/ESA site 1000000000001');
+    metrics.sweepFailed('default', 'SLB cn-hangzhou');
+    metrics.sweepFailed('default', 'SLB cn-hangzhou');
+    metrics.sweepFailed('shop', 'SLB cn-hangzhou');
+    metrics.sweepFailed('default', 'ESA site 1000000000001');
     const errors = samplesNamed(parseExposition((await metrics.scrape()).toString('utf8')), 'gateway_inventory_sweep_errors_total');
-    expect(Object.fromEntries(errors.map((sample) => [sample.labels.source, sample.value]))).toEqual({
-      'default/SLB cn-hangzhou': 2,
-      'shop/SLB cn-hangzhou': 1,
-      'default/ESA site 1000000000001': 1,
+    expect(Object.fromEntries(errors.map((sample) => [`${sample.labels.account} ${sample.labels.source}`, sample.value]))).toEqual({
+      'default SLB cn-hangzhou': 2,
+      'shop SLB cn-hangzhou': 1,
+      'default ESA site 1000000000001': 1,
     });
   });
 });

@@ -59,4 +59,22 @@ describe('sweep failures', () => {
     expect([...described].sort()).toEqual(['cn-hangzhou', 'cn-shanghai']);
     expect([...failed].sort()).toEqual(['default/ESA site 1000000000002', 'default/SLB cn-shanghai']);
   });
+
+  it("keeps the region list's failure when DescribeRegions fails, and reads again the regions read before (never the list itself as a region)", async () => {
+    const { sweeper, inventory, described } = await sweeperWith({ regionsListed: true });
+    await sweeper.sweep();
+    const failed: string[] = [];
+    const slb = {
+      describeRegions: async () => Promise.reject(throttled()),
+      describeServerCertificates: async (regionId: string) => (described.push(regionId), []),
+      describeCertificateUsages: async () => new Map(),
+    } as unknown as SlbProvider;
+    const esa = { listSites: async () => [], listSiteCertificates: async () => [] } as unknown as EsaProvider;
+    const later = new InventorySweeper([{ id: 'default', esa, slb }], inventory, { concurrency: 2, sourceFailed: (source) => failed.push(source) });
+    described.length = 0;
+    await later.sweep();
+    expect(failed).toEqual(['default/SLB regions']);
+    expect([...described].sort()).toEqual(['cn-hangzhou', 'cn-shanghai']);
+    expect(inventory.source('default/SLB regions')?.error).toMatch(/^THROTTLED/);
+  });
 });
