@@ -98,7 +98,9 @@ describe('the inventory on a shared Redis', () => {
 
     const stats = await two.emulator.stats();
     const sites = 4;
-    // No SLB_REGIONS: the account's regions are the ones DescribeRegions lists, one call a sweep.
+    // No SLB_REGIONS: the account's regions are the ones DescribeRegions lists, one call a sweep. Each
+    // region: its certificates, its HTTPS listeners (one page), and each listener's domain extensions
+    // (the demo has one HTTPS listener per region).
     expect(stats).toEqual({
       'SLB.DescribeRegions': 1,
       'ESA.ListSites': 1,
@@ -106,6 +108,8 @@ describe('the inventory on a shared Redis', () => {
       'ESA.ListClientCertificates': sites,
       'ESA.ListSiteOriginClientCertificates': sites,
       'SLB.DescribeServerCertificates': 2,
+      'SLB.DescribeLoadBalancerListeners': 2,
+      'SLB.DescribeDomainExtensions': 2,
     });
   });
 
