@@ -81,7 +81,7 @@ export interface RunningGateway {
   inventory: Inventory;
   /** Certificate events, heard by every instance's subscribers. */
   events: EventBus;
-  /** Queues a sweep now, behind any that runs. */
+  /** Runs a sweep now, behind any that runs; resolves once it has finished. */
   sweepNow(): Promise<void>;
   stop(): Promise<void>;
 }

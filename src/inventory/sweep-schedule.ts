@@ -5,7 +5,7 @@ import { within } from './within';
 export interface SweepSchedule {
   /** Starts sweeping: the first at once, then every interval. */
   start(): Promise<void>;
-  /** Runs one sweep now (after a mutation-free start, in tests), queued behind any running. */
+  /** Runs one sweep now, queued behind any running; resolves once that sweep has finished (or failed). */
   runNow(): Promise<void>;
   close(): Promise<void>;
 }
@@ -18,6 +18,8 @@ export interface ScheduleOptions {
 
 const QUEUE = 'inventory-sweep';
 const CLOSE_MS = 2_000;
+/** The longest runNow waits for its sweep. */
+const RUN_NOW_MS = 5 * 60_000;
 
 
 /**
@@ -50,7 +52,14 @@ export class BullSweepSchedule implements SweepSchedule {
   }
 
   async runNow(): Promise<void> {
-    await this.queue.add('sweep', {});
+    const job = await this.queue.add('sweep', {});
+    // Polled rather than heard (no QueueEvents connection for a call that tests and operators make rarely).
+    const deadline = Date.now() + RUN_NOW_MS;
+    while (Date.now() < deadline) {
+      const state = await job.getState();
+      if (state === 'completed' || state === 'failed' || state === 'unknown') return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** A sweep still running is left to its lock (another instance takes it up); a Redis that is gone does not hold the shutdown. */
