@@ -29,11 +29,11 @@ const MAX_QUEUED = 10_000;
  */
 export function certificateEventStream(bus: Pick<EventBus, 'subscribe'>, options: EventStreamOptions): AsyncIterableIterator<CertificateEvent> {
   const { access, filter, expiringDays } = options;
-  const visible = (event: CertificateEvent) => {
-    const { siteId, regionId } = event.certificate;
-    return event.certificate.provider === 'SLB' ? regionId !== undefined && access.seesRegion(regionId) : siteId !== undefined && access.seesSite(siteId);
+  // The caller's account, site and region allow-lists, as on every read.
+  const accept = (event: CertificateEvent) => {
+    const entry = entryOfEvent(event.certificate);
+    return access.sees(entry.certificate.ref) && matchesFilter(entry, { filter, now: new Date(), expiringDays });
   };
-  const accept = (event: CertificateEvent) => visible(event) && matchesFilter(entryOfEvent(event.certificate), { filter, now: new Date(), expiringDays });
   return new EventQueue(bus, accept, options.maxQueued ?? MAX_QUEUED);
 }
 

@@ -1,4 +1,7 @@
 import { Writable } from 'node:stream';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { eventCertificate, newEvent } from '../../../src/radar/certificate-event';
 import { type CloudCredentials } from '../../../src/accounts/credentials';
 import { parseConfig } from '../../../src/config';
 import { StsClient } from '../../../src/providers/sts/sts-client';
@@ -192,6 +195,47 @@ describe('one gateway over an access-key account and a RAM-role account', () => 
     const elsewhere = `crt_${Buffer.from(`nowhere/${certificate?.kind}:${certificate?.regionId}:${certificate?.nativeId}`).toString('base64url')}`;
     const refused = await gateway.execute(untyped(ONE), { id: elsewhere }, bearer(EVERYONE));
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'InvalidParameter', category: 'BAD_USER_INPUT' });
+  });
+
+  it("tells a subscriber allowed one account only of that account's certificates", async () => {
+    const entries = [...gateway.inventory.view.entries()];
+    const shop = entries.find((entry) => entry.accountId === 'shop');
+    const prod = entries.find((entry) => entry.accountId === 'prod');
+    expect(shop && prod).toBeTruthy();
+    const client = createClient({
+      url: gateway.graphqlUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${SHOP_ONLY}` },
+    });
+    try {
+      const iterator = client.iterate<{ certificateEvents: { type: string; certificate: { accountId: string } } }>({
+        query: 'subscription { certificateEvents { type certificate { accountId } } }',
+      });
+      const now = new Date();
+      const announce = (entry: NonNullable<typeof shop>, type: 'certificate.changed' | 'certificate.issued' | 'certificate.expired') =>
+        gateway.events.publish(newEvent(type, eventCertificate(entry.certificate, now, 30), now));
+      // Shop probes until the subscription is heard to listen; then prod's event, then shop's last one.
+      const pending = iterator.next();
+      for (;;) {
+        await announce(shop as NonNullable<typeof shop>, 'certificate.changed');
+        if (await Promise.race([pending.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 200))])) break;
+      }
+      await announce(prod as NonNullable<typeof prod>, 'certificate.issued');
+      await announce(shop as NonNullable<typeof shop>, 'certificate.expired');
+      const heard: Array<{ type: string; accountId: string }> = [];
+      for (;;) {
+        const result = await iterator.next();
+        const event = result.value?.data?.certificateEvents;
+        if (result.done || !event) throw new Error('The subscription ended.');
+        heard.push({ type: event.type, accountId: event.certificate.accountId });
+        if (event.type === 'certificate.expired') break;
+      }
+      expect(heard.filter((event) => event.accountId !== 'shop')).toEqual([]);
+      expect(heard.some((event) => event.type === 'certificate.issued')).toBe(false);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('never writes a secret, a temporary secret or a security token into a log line, an answer or Redis', async () => {
