@@ -241,6 +241,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     ...(webhooks ? { webhooks } : {}),
     thresholds: config.expiryThresholdsDays,
     expiringDays: config.expiringDays,
+    firstAccount: accounts.first,
     now: options.now ?? Date.now,
     failed: (error) => logger.warn({ error: error.message }, 'certificate events could not be sent; they are found again by the next detection'),
   });

@@ -21,6 +21,15 @@ export function encodeCertificateId(ref: CertificateRef): string {
 }
 
 /**
+ * The id a certificate of the first account had before ids carried the account: what marks made then
+ * (the expiry radar's, claimed once ever) were keyed by, so they are still known after the change.
+ */
+export function legacyCertificateId(ref: CertificateRef): string {
+  const scope = ref.provider === 'ESA' ? ref.siteId : ref.regionId;
+  return PREFIX + Buffer.from(`${ref.kind}:${scope}:${ref.nativeId}`, 'utf8').toString('base64url');
+}
+
+/**
  * The reference behind an id, or a BAD_USER_INPUT `InvalidParameter` error. `firstAccount` is the
  * account of an id minted without one.
  */

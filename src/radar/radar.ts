@@ -1,6 +1,6 @@
 import { type Certificate, type CertificateRef } from '../domain/certificate';
 import { certificateStatus } from '../domain/certificate-status';
-import { encodeCertificateId } from '../domain/global-id';
+import { encodeCertificateId, legacyCertificateId } from '../domain/global-id';
 import { type InventoryUpdates } from '../domain/ports';
 import { type Inventory } from '../inventory/inventory';
 import { entryOf, type InventoryEntry } from '../inventory/inventory-entry';
@@ -20,6 +20,11 @@ export interface RadarOptions {
   /** Days before notAfter at which `certificate.expiring` is announced, largest first. */
   thresholds: readonly number[];
   expiringDays: number;
+  /**
+   * The first account: its certificates' marks keep the ids they had before ids carried the account,
+   * so what was announced then is not announced again.
+   */
+  firstAccount?: string;
   now: () => number;
   failed: (error: Error) => void;
 }
@@ -90,7 +95,9 @@ export class Radar {
 
   /** The expiry events not announced before, and the marks they claimed. */
   private async expiry(entries: Iterable<InventoryEntry>, now: Date): Promise<{ events: CertificateEvent[]; marks: string[] }> {
-    const marks = expiryMarks(entries, now.getTime(), this.options.thresholds);
+    const { firstAccount } = this.options;
+    const markId = (entry: InventoryEntry) => (entry.accountId === firstAccount ? legacyCertificateId(entry.certificate.ref) : entry.id);
+    const marks = expiryMarks(entries, now.getTime(), this.options.thresholds, markId);
     const claimed = marks.length ? await this.options.marks.claim(marks.map((mark) => mark.key)) : [];
     const events: CertificateEvent[] = [];
     const keys: string[] = [];

@@ -1,3 +1,4 @@
+import { legacyCertificateId } from '../../../src/domain/global-id';
 import { type Certificate } from '../../../src/domain/certificate';
 import { Inventory } from '../../../src/inventory/inventory';
 import { entryOf } from '../../../src/inventory/inventory-entry';
@@ -55,6 +56,24 @@ describe('the expiry radar', () => {
 
     expect(first).toEqual(['certificate.expiring:14:ten', 'certificate.expiring:30:ten']);
     expect(summary(queued)).toEqual(['certificate.expiring:14:ten', 'certificate.expiring:30:ten', 'certificate.expiring:7:ten']);
+  });
+
+  it("keeps knowing, for the first account, the marks made when ids did not carry the account", async () => {
+    const { inventory, queued } = await setup();
+    const marks = new MemoryRadarMarks();
+    const entry = certificate('before', 10);
+    // What was claimed before the change: the old id's marks.
+    await marks.claim([`${legacyCertificateId(entry.ref)}:expiring:30`, `${legacyCertificateId(entry.ref)}:expiring:14`]);
+    const bus = new LocalEventBus();
+    const webhooks: WebhookDispatcher = { dispatch: async (events) => void queued.push(...events), close: async () => undefined };
+    const upgraded = new Radar({ inventory, marks, bus, webhooks, thresholds: [30, 14, 7, 1], expiringDays: 30, firstAccount: 'default', now: () => START, failed: () => undefined });
+    const other = new Radar({ inventory, marks, bus, webhooks, thresholds: [30, 14, 7, 1], expiringDays: 30, firstAccount: 'prod', now: () => START, failed: () => undefined });
+    await inventory.upsert([entry]);
+    await upgraded.afterSweep([]);
+    expect(queued).toEqual([]);
+    // Had the account not been the first, its marks would be new.
+    await other.afterSweep([]);
+    expect(summary(queued)).toEqual(['certificate.expiring:14:before', 'certificate.expiring:30:before']);
   });
 
   it('announces expiry once, and gives the same event the same id', async () => {
