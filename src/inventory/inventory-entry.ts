@@ -41,6 +41,8 @@ export function decodeEntry(text: string): InventoryEntry {
     const value = certificate[field];
     if (typeof value === 'string') certificate[field] = new Date(value);
   }
+  // Written before refs carried their account: its entry's account, until the next sweep replaces it.
+  if ((certificate.ref as { accountId?: string }).accountId === undefined) Object.assign(certificate.ref, { accountId: entry.accountId });
   return entry;
 }
 

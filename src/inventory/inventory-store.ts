@@ -19,6 +19,8 @@ export interface InventoryChange {
   upserts: InventoryEntry[];
   removals: string[];
   sources: SourceStatus[];
+  /** Sources no longer read at all (an account no longer configured), their statuses gone. */
+  droppedSources?: string[];
   /** Set by the write that ends a sweep. */
   sweepFinishedAt?: string;
 }
@@ -66,6 +68,7 @@ export class MemoryInventoryStore implements InventoryStore {
     for (const id of change.removals) this.entries.delete(id);
     for (const entry of change.upserts) this.entries.set(entry.id, entry);
     for (const source of change.sources) this.sources.set(source.name, source);
+    for (const name of change.droppedSources ?? []) this.sources.delete(name);
     if (change.sweepFinishedAt) this.lastSweepFinishedAt = change.sweepFinishedAt;
     this.latest += 1;
     this.listener?.({ ...change, version: this.latest });

@@ -56,6 +56,7 @@ export class InventorySweeper {
 
   async sweep(): Promise<SweepReport> {
     const report: SweepReport = { sources: 0, failed: [], upserts: 0, removals: 0 };
+    await this.dropUnconfigured(report);
     const reads = (await Promise.all(this.accounts.map((account) => this.sourcesOf(account, report)))).flat();
 
     const deltas: SourceDelta[] = [];
@@ -136,6 +137,19 @@ export class InventorySweeper {
     }
     for (const regionId of regions) reads.push({ name: Sources.region({ accountId: account.id, regionId }), read: () => regionWithUsages(account, regionId) });
     return reads;
+  }
+
+  /**
+   * Sources of no configured account (one removed from ACCOUNTS, or named before sources carried
+   * their account) are read by nobody: their certificates leave the index and their statuses go.
+   */
+  private async dropUnconfigured(report: SweepReport): Promise<void> {
+    const configured = new Set(this.accounts.map((account) => account.id));
+    const orphans = this.inventory.sourceNames().filter((name) => !configured.has(parseSource(name).accountId));
+    const entries = [...this.inventory.view.entries()].filter((entry) => !configured.has(entry.accountId) || !entry.source.includes('/'));
+    if (orphans.length === 0 && entries.length === 0) return;
+    report.removals += entries.length;
+    await this.inventory.write({ upserts: [], removals: entries.map((entry) => entry.id), sources: [], droppedSources: orphans });
   }
 
   private knownSources(accountId: string) {

@@ -240,6 +240,7 @@ export class Inventory implements InventoryUpdates {
     this.version = change.version;
     this.view.apply(change.upserts, change.removals);
     for (const source of change.sources) this.sources.set(source.name, source);
+    for (const name of change.droppedSources ?? []) this.sources.delete(name);
     if (change.sweepFinishedAt) this.lastSweepFinishedAt = change.sweepFinishedAt;
     this.changed();
   }

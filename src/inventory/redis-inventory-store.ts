@@ -16,8 +16,8 @@ return { redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.c
 
 /**
  * ARGV: channel, the change as JSON (without its version), then the upserts as count and id/entry
- * pairs, the removals as count and ids, the sources as count and name/status pairs, and the sweep's
- * end time ('' for none). Applies it, numbers it, and publishes "<version> <change>" in one step.
+ * pairs, the removals as count and ids, the sources as count and name/status pairs, the dropped
+ * sources as count and names, and the sweep's end time ('' for none). Applies it, numbers it, and publishes "<version> <change>" in one step.
  */
 const WRITE = `
 local i = 3
@@ -27,6 +27,8 @@ n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do redis.call('HDEL', KEYS[1], ARGV[i]); i = i + 1 end
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2 end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('HDEL', KEYS[2], ARGV[i]); i = i + 1 end
 if ARGV[i] ~= '' then redis.call('HSET', KEYS[3], 'lastSweepFinishedAt', ARGV[i]) end
 local version = redis.call('HINCRBY', KEYS[3], 'version', 1)
 redis.call('PUBLISH', ARGV[1], version .. ' ' .. ARGV[2])
@@ -78,6 +80,8 @@ export class RedisInventoryStore implements InventoryStore {
       ...change.removals,
       String(change.sources.length),
       ...change.sources.flatMap((source) => [source.name, JSON.stringify(source)]),
+      String(change.droppedSources?.length ?? 0),
+      ...(change.droppedSources ?? []),
       change.sweepFinishedAt ?? '',
     ];
     return Number(await this.client.inventoryWrite(KEYS.entries, KEYS.sources, KEYS.meta, ...args));
