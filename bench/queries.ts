@@ -33,4 +33,4 @@ export const EXPIRING_PAGE_QUERY = `query Expiring($first: Int!, $days: Int!) {
   }
 }`;
 
-export const INVENTORY_STATUS_QUERY = '{ inventoryStatus { certificates complete lastSweepFinishedAt sources { name certificates error } } }';
+export const INVENTORY_STATUS_QUERY = '{ inventoryStatus { certificates complete lastSweepFinishedAt sources { accountId name certificates error } } }';

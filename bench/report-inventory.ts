@@ -61,9 +61,13 @@ export function printInventory(inventory: InventoryResult, print: (line: string)
   print(
     `Inventory at scale: an emulator and a gateway of its own, UPSTREAM_ESA_RATE_PER_SECOND=${settings.esaRatePerSecond} UPSTREAM_SLB_RATE_PER_SECOND=${settings.slbRatePerSecond} ` +
       `(the production defaults). Seeded ${estate.sites} sites x ${estate.certificatesPerSite} edge + ${estate.serverCertificates} SLB certificates ` +
-      `(${int(generated.expired ?? NaN)} expired, ${int(generated.expiringWithin30Days ?? NaN)} within 30 days) with generate in ${fixed(seed.ms / 1000, 1)} s; ${seed.sites} sites with the demo's`,
+      `(${int(generated.expired ?? NaN)} expired, ${int(generated.expiringWithin30Days ?? NaN)} within 30 days) with generate in ${fixed(seed.ms / 1000, 1)} s; ${seed.sites} sites with the demo's, ` +
+      `${seed.slbRegions} SLB regions, ${seed.httpsListeners} HTTPS listeners`,
   );
-  print(`Sweep: the gateway's first (at start), calls counted by the emulator against the account's list pages (at the page sizes of src/providers/esa/esa-provider.ts)`);
+  print(
+    `Sweep: the gateway's first (at start), calls counted by the emulator against the account's list pages ` +
+      `(at the page sizes of src/providers/esa/esa-provider.ts and src/providers/slb/slb-provider.ts; one DescribeDomainExtensions per HTTPS listener)`,
+  );
   const actions = [...new Set([...Object.keys(sweep.pagesByAction), ...Object.keys(sweep.byAction)])];
   table(
     [

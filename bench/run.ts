@@ -6,25 +6,23 @@ import { seedCertificates, startEnvironment } from './environment';
 import { measureBatchSizes } from './phases/batch-sizes';
 import { measureCachedThroughput } from './phases/cached-throughput';
 import { measureColdPath } from './phases/cold-path';
-import { LARGE_ESTATE, measureInventory } from './phases/inventory';
+import { measureInventory } from './phases/inventory';
 import { measureMetricsScrape } from './phases/metrics-scrape';
 import { measureRefusals } from './phases/refusals';
 import { measureUpstreamCalls } from './phases/upstream-calls';
 import { readMemory } from './process-sampler';
 import { printReport, targetsOf, type BenchResults } from './report';
+import { runOnly } from './run-only';
+import { inventorySettings, METRICS_SCRAPE_SETTINGS, onlyPhase, setting, type SoloPhase } from './run-settings';
 
-/** Knobs for a longer or shorter run; the defaults fit in about two minutes on two cores. */
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}".`);
-  return value;
-}
-
-async function main(): Promise<void> {
+async function main(only: SoloPhase | undefined): Promise<void> {
   const began = performance.now();
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (only) {
+    // A number measured over failures is void, as in the full run.
+    if (await runOnly(only, log, (line) => process.stdout.write(`${line}\n`))) process.exitCode = 1;
+    return;
+  }
   const upstreamConcurrency = setting('BENCH_UPSTREAM_CONCURRENCY', 8);
   const env = await startEnvironment({ upstreamConcurrency });
   log(`gateway ${env.gateway.graphqlUrl} (pid ${env.gateway.pid}), emulator ${env.emulator.url}, redis ${env.redis.url}; ${env.cpu.description}`);
@@ -70,24 +68,9 @@ async function main(): Promise<void> {
 
     const endMemory = readMemory(env.gateway.pid);
     // Last of all: it stops the gateway above and measures one of its own over an estate of its own.
-    const inventory = await measureInventory(
-      env,
-      {
-        estate: LARGE_ESTATE,
-        esaRatePerSecond: 50,
-        slbRatePerSecond: 20,
-        sweepTimeoutMs: 90_000,
-        reads: {
-          connections: setting('BENCH_CONNECTIONS', 32),
-          durationMs: setting('BENCH_INVENTORY_DURATION_S', Math.min(2, durationS)) * 1000,
-          warmupMs: 1000,
-          rounds: setting('BENCH_INVENTORY_ROUNDS', 3),
-        },
-      },
-      log,
-    );
+    const inventory = await measureInventory(env, inventorySettings(), log);
     // In this process: /metrics text built from a generated 10,000-certificate view.
-    const metricsScrape = await measureMetricsScrape({ certificates: 10_000, samples: 20, referenceSamples: 3 }, log);
+    const metricsScrape = await measureMetricsScrape(METRICS_SCRAPE_SETTINGS, log);
     const results: BenchResults = {
       timestamp: new Date().toISOString(),
       machine: {
@@ -161,7 +144,16 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+let only: SoloPhase | undefined;
+try {
+  only = onlyPhase(process.argv.slice(2));
+} catch (error) {
+  // A wrong argument is one line, not a stack.
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
+
+main(only).catch((error: unknown) => {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

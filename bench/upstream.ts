@@ -117,6 +117,12 @@ export class CallWindow {
   }
 }
 
+/** The emulator's first access key: the account the bench's gateways are signed for. */
+function firstKey(emulator: Pick<RunningEmulator, 'accessKeys'>): { accessKeyId: string; accessKeySecret: string } {
+  const [accessKeyId, accessKeySecret] = [...emulator.accessKeys][0] as [string, string];
+  return { accessKeyId, accessKeySecret };
+}
+
 /**
  * `@alicloud/openapi-client` used directly, configured and called as the gateway's adapter calls it
  * (same signature version, method, parameter placement and timeouts): what a service that skipped
@@ -127,8 +133,7 @@ export class DirectEsaClient {
   private readonly runtime = new $Util.RuntimeOptions({ readTimeout: 5_000, connectTimeout: 5_000 });
 
   constructor(emulator: Pick<RunningEmulator, 'endpoint' | 'accessKeys'>) {
-    const [accessKeyId, accessKeySecret] = [...emulator.accessKeys][0] as [string, string];
-    this.client = new OpenApi(new $OpenApi.Config({ accessKeyId, accessKeySecret, endpoint: emulator.endpoint, protocol: 'http' }));
+    this.client = new OpenApi(new $OpenApi.Config({ ...firstKey(emulator), endpoint: emulator.endpoint, protocol: 'http' }));
   }
 
   getCertificate(siteId: string, id: string): Promise<Record<string, unknown>> {
@@ -168,6 +173,57 @@ export class DirectEsaClient {
     });
     const request = new $OpenApi.OpenApiRequest({ query, ...(body ? { body } : {}) });
     const response = (await this.client.callApi(params, request, this.runtime)) as { body: Record<string, unknown> };
+    return response.body;
+  }
+}
+
+/**
+ * The SLB side of the same: SLB 2014-05-15 as the gateway's adapter calls it (every action a POST
+ * with its parameters in the query string, src/providers/slb/slb-provider.ts), for counting the
+ * pages of the lists a sweep reads.
+ */
+export class DirectSlbClient {
+  private readonly client: OpenApi;
+  private readonly runtime = new $Util.RuntimeOptions({ readTimeout: 5_000, connectTimeout: 5_000 });
+
+  constructor(emulator: Pick<RunningEmulator, 'endpoint' | 'accessKeys'>) {
+    this.client = new OpenApi(new $OpenApi.Config({ ...firstKey(emulator), endpoint: emulator.endpoint, protocol: 'http' }));
+  }
+
+  /** DescribeRegions: the account's region ids. */
+  async describeRegions(): Promise<string[]> {
+    const body = await this.call('DescribeRegions', {});
+    const regions = (body.Regions as { Region?: Array<{ RegionId?: unknown }> } | undefined)?.Region ?? [];
+    return regions.flatMap((region) => (typeof region.RegionId === 'string' ? [region.RegionId] : []));
+  }
+
+  /** One page of a region's HTTPS listeners: how many are on it, and the token of the next page (absent on the last). */
+  async httpsListenerPage(regionId: string, maxResults: number, nextToken?: string): Promise<{ listeners: number; nextToken?: string }> {
+    const body = await this.call('DescribeLoadBalancerListeners', {
+      RegionId: regionId,
+      ListenerProtocol: 'https',
+      MaxResults: String(maxResults),
+      ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+    });
+    // The emulator answers a flat `Listeners[]`; the SDK's model also allows `{Listener: [...]}`.
+    const container = body.Listeners as unknown[] | { Listener?: unknown[] } | undefined;
+    const listeners = (Array.isArray(container) ? container : (container?.Listener ?? [])).length;
+    return typeof body.NextToken === 'string' && body.NextToken !== '' ? { listeners, nextToken: body.NextToken } : { listeners };
+  }
+
+  private async call(action: string, query: Record<string, string>): Promise<Record<string, unknown>> {
+    const params = new $OpenApi.Params({
+      action,
+      version: '2014-05-15',
+      protocol: 'HTTP',
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
+    const response = (await this.client.callApi(params, new $OpenApi.OpenApiRequest({ query }), this.runtime)) as { body: Record<string, unknown> };
     return response.body;
   }
 }

@@ -2,11 +2,12 @@ import { performance } from 'node:perf_hooks';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator';
 import { startGatewayProcess, type BenchEnvironment, type GatewayProcess, type GatewaySettings } from '../environment';
 import { listSiteIds, siteListPages } from '../esa-pages';
+import { slbListPages } from '../slb-pages';
 import { GraphqlSession } from '../graphql-session';
 import { readMemory, RssSampler } from '../process-sampler';
 import { INVENTORY_STATUS_QUERY } from '../queries';
 import { type EstateOptions } from '../../src/emulator/admin/estate-options';
-import { CallWindow, DirectEsaClient, EmulatorStats } from '../upstream';
+import { CallWindow, DirectEsaClient, DirectSlbClient, EmulatorStats } from '../upstream';
 import { measureInventoryReads, type ReadResult, type ReadSettings } from './inventory-reads';
 
 /** The account the phase seeds: the emulator's own generate options (src/emulator/admin/estate-options.ts). */
@@ -53,12 +54,13 @@ export interface SweepResult {
   /** inventoryStatus after the sweep. */
   indexed: number;
   complete: boolean;
+  /** Each as `account/name`, as the gateway's metrics and logs name sources. */
   failedSources: Array<{ name: string; error: string }>;
 }
 
 export interface InventoryResult {
   settings: InventorySettings;
-  seed: { ms: number; generated: Record<string, unknown>; sites: number };
+  seed: { ms: number; generated: Record<string, unknown>; sites: number; slbRegions: number; httpsListeners: number };
   sweep: SweepResult;
   reads: ReadResult;
   memory: {
@@ -78,7 +80,8 @@ export interface StatusAnswer {
   certificates: number;
   complete: boolean;
   lastSweepFinishedAt: string | null;
-  sources: Array<{ name: string; certificates: number; error: string | null }>;
+  /** `name` is what is listed (`ESA site 1234567890123`, `SLB regions`); the account is beside it. */
+  sources: Array<{ accountId: string; name: string; certificates: number; error: string | null }>;
 }
 
 /**
@@ -108,8 +111,10 @@ export async function measureInventory(env: BenchEnvironment, settings: Inventor
     const sites = await listSiteIds(direct);
     const pagesByAction: Record<string, number> = { 'ESA.ListSites': sites.pages };
     for (const [action, pages] of Object.entries(await siteListPages(direct, sites.ids, 8))) pagesByAction[`ESA.${action}`] = pages;
-    pagesByAction['SLB.DescribeServerCertificates'] = settings.estate.regions.length;
-    log(`inventory: seeded ${JSON.stringify(generated)} in ${Math.round(seedMs)} ms; ${sites.ids.length} sites`);
+    // The bench's gateways set no SLB_REGIONS (environment.ts): the sweep reads DescribeRegions, then every region it lists.
+    const slb = await slbListPages(new DirectSlbClient(emulator));
+    Object.assign(pagesByAction, slb.pagesByAction);
+    log(`inventory: seeded ${JSON.stringify(generated)} in ${Math.round(seedMs)} ms; ${sites.ids.length} sites, ${slb.regions.length} SLB regions, ${slb.httpsListeners} HTTPS listeners`);
 
     const stats = new EmulatorStats(emulator);
     await stats.reset();
@@ -140,7 +145,7 @@ export async function measureInventory(env: BenchEnvironment, settings: Inventor
     const hwm = readMemory(gateway.pid)?.peakRssBytes;
     return {
       settings,
-      seed: { ms: seedMs, generated, sites: sites.ids.length },
+      seed: { ms: seedMs, generated, sites: sites.ids.length, slbRegions: slb.regions.length, httpsListeners: slb.httpsListeners },
       sweep,
       reads,
       memory: {
@@ -209,6 +214,6 @@ function sweepResult(settings: InventorySettings, status: StatusAnswer, byAction
     ratio: wallMs / floorMs,
     indexed: status.certificates,
     complete: status.complete,
-    failedSources: status.sources.flatMap((source) => (source.error ? [{ name: source.name, error: source.error }] : [])),
+    failedSources: status.sources.flatMap((source) => (source.error ? [{ name: `${source.accountId}/${source.name}`, error: source.error }] : [])),
   };
 }
