@@ -261,8 +261,10 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
   };
   const schedule = config.redisUrl ? new BullSweepSchedule(bullConnection(config.redisUrl, config.redisCluster, bullClusters), scheduleOptions) : new LocalSweepSchedule(scheduleOptions);
   await schedule.start().catch((error: Error) => logger.warn({ error: error.message }, 'inventory sweeps could not be scheduled: the index is kept by mutations only until they can'));
-  // An account the shared index has never read (just added to ACCOUNTS) is swept now, not at the next interval.
-  if (accounts.ids.some((id) => inventory.source(Sources.sites(id)) === undefined)) void schedule.runNow().catch(() => undefined);
+  // An account an index already in use has never read (just added to ACCOUNTS) is swept now, not at the
+  // next interval. An empty index is a new schedule, whose first sweep runs at once anyway.
+  const indexInUse = inventory.sourceNames().length > 0;
+  if (indexInUse && accounts.ids.some((id) => inventory.source(Sources.sites(id)) === undefined)) void schedule.runNow().catch(() => undefined);
 
   // One bus per instance: what is published on any instance reaches the subscribers of all.
   /** What a request's resolvers get (and each event a subscription delivers): its own loaders and clock, for the caller's access. */
