@@ -9,3 +9,10 @@ const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----
 export function redactPem(text: string): string {
   return text.replace(PEM_BLOCK, '[redacted PEM]');
 }
+
+const PRIVATE_KEY_ARMOR = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+/** Whether text holds a PEM private key (its BEGIN line: an RSA, EC, PKCS#8 or encrypted one). */
+export function holdsPrivateKey(text: string): boolean {
+  return PRIVATE_KEY_ARMOR.test(text);
+}

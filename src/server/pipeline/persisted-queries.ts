@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { BREAK, visit, type DocumentNode } from 'graphql';
 import { CacheKeys } from '../../cache/cache-keys';
+import { holdsPrivateKey } from '../../domain/redaction';
 import { type GuardedStore } from '../../cache/guarded-store';
 import { refusal } from '../errors/error-answer';
 import { type Exchange, type OperationRequest, type Stage } from './exchange';
@@ -59,13 +61,32 @@ export function persistedQueries(store: GuardedStore): Stage {
   };
 }
 
-/** Keeps the texts of the operations that asked to be registered and passed the checks; a store failure loses only the registration. */
+/**
+ * Keeps the texts of the operations that asked to be registered and passed the checks; a store failure
+ * loses only the registration. A document that holds a private key (a deploy or an upload written
+ * inline) runs but is never kept: private keys enter no cache, and its hash alone then finds nothing.
+ */
 export function registerPersistedQueries(store: GuardedStore, exchange: Exchange): void {
   for (const index of exchange.register ?? []) {
-    if (exchange.checked?.[index]?.refused) continue;
+    const checked = exchange.checked?.[index];
+    if (checked?.refused) continue;
     const query = exchange.operations?.[index]?.query;
-    if (typeof query === 'string') void store.set(CacheKeys.persistedQuery(sha256(query)), query, PERSISTED_QUERY_TTL_MS).catch(() => undefined);
+    if (typeof query !== 'string' || holdsPrivateKey(query) || (checked && holdsPrivateKeyValue(checked.document))) continue;
+    void store.set(CacheKeys.persistedQuery(sha256(query)), query, PERSISTED_QUERY_TTL_MS).catch(() => undefined);
   }
+}
+
+/** Whether a string value of the document holds a private key, read as GraphQL decodes it (an escape hides nothing). */
+function holdsPrivateKeyValue(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (!holdsPrivateKey(node.value)) return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
 }
 
 function sha256(text: string): string {
