@@ -53,12 +53,18 @@ export class DeployResolver {
 }
 
 function sourceOf(source: DeployCertificateInput['source']): DeploySource {
-  const given = [source.certificateId, source.pem, source.casId].filter((value) => value !== null && value !== undefined);
+  const { certificateId, pem, casId } = source;
+  // A field given empty is given all the same: it counts, and the service refuses it as what it is.
+  const given = [certificateId, pem, casId].filter(isGiven);
   // More or fewer than one is refused by the service with the same words.
-  if (given.length !== 1) return { ...(source.certificateId ? { certificateId: source.certificateId } : {}), ...(source.pem ? { pem: source.pem } : {}), ...(source.casId ? { casId: source.casId } : {}) } as DeploySource;
-  if (source.pem) return { pem: { certificate: source.pem.certificate, privateKey: source.pem.privateKey, ...(source.pem.name ? { name: source.pem.name } : {}) } };
-  if (source.casId) return { casId: source.casId };
-  return { certificateId: source.certificateId as string };
+  if (given.length !== 1) return { ...(isGiven(certificateId) ? { certificateId } : {}), ...(isGiven(pem) ? { pem } : {}), ...(isGiven(casId) ? { casId } : {}) } as DeploySource;
+  if (isGiven(pem)) return { pem: { certificate: pem.certificate, privateKey: pem.privateKey, ...(pem.name ? { name: pem.name } : {}) } };
+  if (isGiven(casId)) return { casId };
+  return { certificateId: certificateId as string };
+}
+
+function isGiven<T>(value: T | null | undefined): value is T {
+  return value !== null && value !== undefined;
 }
 
 function targetOf(target: DeployTargetInput, index: number): DeployTarget {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEMO } from '../../../src/emulator/state/demo';
 import { parseConfig } from '../../../src/config';
-import { bearer } from '../../helpers/callers';
+import { bearer, untyped } from '../../helpers/callers';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { makeCertificate } from '../../helpers/openssl';
@@ -15,6 +15,9 @@ const PROD = { id: 'emulator-key', secret: 'emulator-secret' };
 const SHOP = { id: 'shop-key', secret: 'shop-secret-0123456789' };
 const WRITER = 'hostile-writer-key-0123456789abc';
 
+const DEPLOY = `mutation Deploy($input: DeployCertificateInput!) {
+  deployCertificate(input: $input) { results { status errorCode errorMessage certificate { id accountId provider regionId siteId } } }
+}`;
 const HANGZHOU = { regionId: 'cn-hangzhou', loadBalancerId: DEMO.loadBalancers.hangzhou, listenerPort: 443 };
 
 describe('deploying and accounts, fed hostile inputs', () => {
@@ -85,5 +88,20 @@ describe('deploying and accounts, fed hostile inputs', () => {
       const again = await post({ extensions: { persistedQuery } });
       expect(again.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     }
+  });
+
+  it('refuses a source that gives an empty certificateId beside a pem: that is two sources, not one', async () => {
+    const pem = makeCertificate({ commonName: 'two-sources.example.com', dnsNames: ['two-sources.example.com'] });
+    await emulator.admin('DELETE', 'stats');
+    const answer = await gateway.execute(
+      untyped(DEPLOY),
+      { input: { source: { certificateId: '', pem: { certificate: pem.certificatePem, privateKey: pem.privateKeyPem } }, targets: [{ accountId: 'prod', slbListener: HANGZHOU }] } },
+      bearer(WRITER),
+    );
+    expect(answer.data).toBeNull();
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', category: 'BAD_USER_INPUT' });
+    const stats = await emulator.stats();
+    expect(stats['SLB.UploadServerCertificate']).toBeUndefined();
+    expect(stats['SLB.SetLoadBalancerHTTPSListenerAttribute']).toBeUndefined();
   });
 });
