@@ -51,6 +51,7 @@ import { authenticate } from './server/pipeline/authenticate';
 import { checkOperations } from './server/pipeline/operations';
 import { execute } from './server/pipeline/execute';
 import { type Stage } from './server/pipeline/exchange';
+import { StoreExclusiveRuns } from './cache/exclusive-runs';
 import { persistedQueries, registerPersistedQueries } from './server/pipeline/persisted-queries';
 import { rateLimit } from './server/pipeline/rate-limit';
 import { readBody } from './server/pipeline/read-body';
@@ -202,6 +203,9 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
       ...(config.localCacheEntries > 0 ? { local: new LocalTier(bus, { maxEntries: config.localCacheEntries, maxAgeMs: config.localCacheMaxAgeMs }) } : {}),
     },
   );
+  // Deploying makes each copy under one of these leases; one outlives the list read and the upload it covers.
+  const copyLeaseMs = 3 * config.upstreamTimeoutMs + 1_000;
+  const copies = new StoreExclusiveRuns(cacheStore, { leaseMs: copyLeaseMs, waitMs: copyLeaseMs, pollMs: 50 });
   const answers =
     config.responseCacheBytes > 0
       ? new AnswerCache(bus, { maxBytes: config.responseCacheBytes, maxEntryBytes: 256 * 1024, maxAgeMs: config.localCacheMaxAgeMs })
@@ -283,7 +287,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     const readFromInventory = recorder ? () => recorder.fresh(INVENTORY_ANSWERS, Infinity) : undefined;
     return {
       certificates,
-      deploy: new DeployService(certificates, accounts, access, inventoryUpdates),
+      deploy: new DeployService(certificates, accounts, access, { inventory: inventoryUpdates, exclusive: copies }),
       maintenance: new SiteMaintenance(certificates, accounts, config.expiringDays),
       access,
       clock,

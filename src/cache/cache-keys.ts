@@ -32,6 +32,8 @@ export const CacheKeys = {
   regionCertificates: (region: RegionKey) => keyed(regionTag(region), 'certificates'),
   /** A persisted query's text, by the SHA-256 of that text (automatic persisted queries). */
   persistedQuery: (sha256: string) => `${PREFIX}:apq:${sha256}`,
+  /** The lease that lets one instance at a time run a piece of work (exclusive-runs.ts). */
+  exclusive: (name: string) => `${PREFIX}:exclusive:${name}`,
   /** The pub/sub channel on which instances tell each other which keys changed (invalidation-bus.ts). */
   invalidations: `${PREFIX}:invalidations`,
 };

@@ -4,7 +4,7 @@ import { type CertificateService } from './certificate-service';
 import { GatewayError } from './errors/gateway-error';
 import { encodeCertificateId } from './global-id';
 import { pemFacts } from './pem-facts';
-import { type CloudAccounts, type InventoryUpdates } from './ports';
+import { type CloudAccounts, type ExclusiveRuns, type InventoryUpdates } from './ports';
 import { checkCertificateAndKey } from './validation/pem-checks';
 
 /** What is deployed: a certificate the gateway knows, a PEM and its key, or a Certificate Management Service id. */
@@ -32,6 +32,13 @@ interface Source {
 
 const MAX_TARGETS = 50;
 
+export interface DeployOptions {
+  /** Where deploying writes the usages it changed (the inventory). */
+  inventory?: InventoryUpdates;
+  /** Orders the making of one copy across instances, so deploys that race for it upload it once. */
+  exclusive?: ExclusiveRuns;
+}
+
 /**
  * One certificate onto many targets: ESA sites, SLB HTTPS listeners, SLB domain extensions. A target
  * needs the certificate in its own scope (its site, its account's region): the copy already there is
@@ -45,8 +52,12 @@ export class DeployService {
     private readonly certificates: CertificateService,
     private readonly accounts: CloudAccounts,
     private readonly access: Access,
-    private readonly inventory?: InventoryUpdates,
+    private readonly options: DeployOptions = {},
   ) {}
+
+  private get inventory(): InventoryUpdates | undefined {
+    return this.options.inventory;
+  }
 
   async deploy(source: DeploySource, targets: readonly DeployTarget[]): Promise<DeployResult[]> {
     if (targets.length === 0 || targets.length > MAX_TARGETS) {
@@ -123,9 +134,21 @@ export class DeployService {
     return { kind: 'region', key };
   }
 
-  /** The certificate in this scope: the source itself, a copy made before, or a new upload. */
+  /**
+   * The certificate in this scope: the source itself, a copy made before, or a new upload. Looking for
+   * a copy and uploading one happen under one key per scope and certificate, held by one deploy at a
+   * time on any instance: a deploy that raced another finds the copy the other just made.
+   */
   private async copyIn(scope: Scope, source: Source): Promise<Certificate> {
     if (source.ref && inScope(source.ref, scope)) return this.certificates.certificate(encodeRef(source.ref));
+    const identity = source.fingerprintSha256 ?? source.fingerprintSha1 ?? source.casId;
+    const { exclusive } = this.options;
+    const mayUpload = source.pem !== undefined || source.casId !== undefined;
+    if (!exclusive || !mayUpload || identity === undefined) return this.findOrUpload(scope, source);
+    return exclusive.run(`${scopeKey(scope)}/${identity}`, () => this.findOrUpload(scope, source));
+  }
+
+  private async findOrUpload(scope: Scope, source: Source): Promise<Certificate> {
     const held = scope.kind === 'site' ? await this.certificates.siteCertificates(scope.key) : (await this.certificates.serverCertificates(scope.key.regionId, undefined, undefined, scope.key.accountId)).certificates;
     const same = held.find((certificate) => sameCertificate(certificate, source));
     if (same) return same;

@@ -77,6 +77,14 @@ export interface CloudAccounts {
 }
 
 /**
+ * One holder at a time for a key, across instances: deploying makes each copy of a certificate under
+ * one, so deploys that race for the same copy upload it once, and the later ones find it.
+ */
+export interface ExclusiveRuns {
+  run<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+/**
  * The inventory's side of a mutation: what was made or changed goes into the shared index at once, so
  * every instance lists it in its next request; what was deleted leaves it.
  */

@@ -24,6 +24,8 @@ describe('deploying and accounts, fed hostile inputs', () => {
   let emulator: TestEmulator;
   let redis: TestRedis;
   let gateway: TestGateway;
+  /** A second instance on the same Redis and emulator. */
+  let other: TestGateway;
 
   beforeAll(async () => {
     emulator = await startTestEmulator({ accessKeys: new Map([[PROD.id, PROD.secret], [SHOP.id, SHOP.secret]]) });
@@ -38,11 +40,14 @@ describe('deploying and accounts, fed hostile inputs', () => {
       ]),
       API_KEYS: JSON.stringify([{ key: WRITER, scopes: ['certificates:read', 'certificates:write'] }]),
     });
-    gateway = await startTestGateway(emulator, { accounts: settings.accounts, apiKeys: settings.apiKeys, stsEndpoint: emulator.endpoint, redisUrl: redis.url });
+    const overrides = { accounts: settings.accounts, apiKeys: settings.apiKeys, stsEndpoint: emulator.endpoint, redisUrl: redis.url };
+    gateway = await startTestGateway(emulator, overrides);
+    other = await startTestGateway(emulator, overrides);
   });
 
   afterAll(async () => {
     await gateway?.stop();
+    await other?.stop();
     await redis?.stop();
     await emulator?.stop();
   });
@@ -103,5 +108,31 @@ describe('deploying and accounts, fed hostile inputs', () => {
     const stats = await emulator.stats();
     expect(stats['SLB.UploadServerCertificate']).toBeUndefined();
     expect(stats['SLB.SetLoadBalancerHTTPSListenerAttribute']).toBeUndefined();
+  });
+
+  it('uploads one copy per site and region when the same deploy runs on two instances at once, and both answer with it', async () => {
+    const pem = makeCertificate({ commonName: 'raced.example.com', dnsNames: ['raced.example.com'] });
+    const input = {
+      source: { pem: { certificate: pem.certificatePem, privateKey: pem.privateKeyPem } },
+      targets: [{ accountId: 'prod', esaSiteId: DEMO.sites.example }, { accountId: 'prod', slbListener: HANGZHOU }],
+    };
+    await emulator.admin('DELETE', 'stats');
+    // Slow uploads: each deploy has read its site's and region's lists long before the other's upload is answered.
+    for (const [product, action] of [['ESA', 'SetCertificate'], ['SLB', 'UploadServerCertificate']]) {
+      expect((await emulator.admin('POST', 'faults', { product, action, latencyMs: 400, count: 2 })).status).toBe(201);
+    }
+    const answers = await Promise.all([gateway, other].map((instance) => instance.execute(untyped(DEPLOY), { input }, bearer(WRITER)))).finally(() =>
+      emulator.admin('DELETE', 'faults'),
+    );
+    const copies = answers.map((answer) => {
+      expect(answer.errors).toBeUndefined();
+      const results = (answer.data as { deployCertificate: { results: Array<{ status: string; certificate: { id: string } | null }> } }).deployCertificate.results;
+      expect(results.map((result) => result.status)).toEqual(['DEPLOYED', 'DEPLOYED']);
+      return results.map((result) => result.certificate?.id);
+    });
+    expect(copies[1]).toEqual(copies[0]);
+    const stats = await emulator.stats();
+    expect(stats['ESA.SetCertificate']).toBe(1);
+    expect(stats['SLB.UploadServerCertificate']).toBe(1);
   });
 });
