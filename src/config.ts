@@ -124,6 +124,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
   if (authDisabled && apiKeys.length > 0) {
     throw new ConfigError('AUTH_DISABLED=true and API_KEYS/API_KEYS_FILE contradict each other: remove AUTH_DISABLED to require the keys.');
   }
+  // A key allowed an account the gateway does not read would be refused everything: a typo, said at start.
+  const accountIds = accounts.length ? accounts.map((account) => account.id) : ['default'];
+  const stranger = apiKeys.findIndex((key) => key.accounts?.some((id) => !accountIds.includes(id)));
+  if (stranger >= 0) {
+    throw new ConfigError(`API_KEYS[${stranger}].accounts names an account that is not configured (accounts: ${accountIds.join(', ')}).`);
+  }
   if (mode === 'cloud' && apiKeys.length === 0 && !authDisabled) {
     throw new ConfigError('In cloud mode the gateway needs callers\' keys: set API_KEYS or API_KEYS_FILE, or AUTH_DISABLED=true to run without them.');
   }

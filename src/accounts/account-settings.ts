@@ -80,7 +80,9 @@ function parseAccount(item: unknown, at: string): AccountSpec | string {
   const unknown = Object.keys(entry).find((key) => !(FIELDS as readonly string[]).includes(key));
   // The field's name is quoted only when it is short and plain: a misplaced value may sit in a key.
   if (unknown !== undefined) {
-    const shown = /^[A-Za-z0-9_]{1,32}$/.test(unknown) ? ` "${unknown}"` : '';
+    // Quoted only when it reads as a field name (a letter, then lower-case letters and digits, camelCase):
+    // a key or a secret pasted where a field belongs is never printed.
+    const shown = /^[a-z][a-z]{1,15}([A-Z][a-z]{1,15}){0,3}$/.test(unknown) ? ` "${unknown}"` : '';
     return `${at} has an unknown field${shown}: the fields are ${FIELDS.join(', ')}.`;
   }
   const get = (field: Field): unknown => (Object.hasOwn(entry, field) ? entry[field] : undefined);

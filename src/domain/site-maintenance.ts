@@ -42,6 +42,8 @@ export class SiteMaintenance {
 
   async purge(siteId: string, options: { expiredOnly: boolean; dryRun: boolean; accountId?: string; now: Date }): Promise<PurgeResult> {
     const site = this.certificates.siteKey(siteId, options.accountId, 'DeleteCertificate');
+    // An unknown site answers as certificateQuota does (SiteNotFound), before its lists are read.
+    await this.certificates.site(site.siteId, site.accountId);
     const statuses = options.expiredOnly ? EXPIRED : DEAD;
     const listed = await this.certificates.siteCertificates(site);
     const dead = listed.filter((certificate) => certificate.ref.kind === 'EDGE' && statuses.has(certificateStatus(certificate, options.now, this.expiringDays).value));

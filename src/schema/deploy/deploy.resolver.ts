@@ -43,7 +43,7 @@ export class DeployResolver {
     @Arg('dryRun', () => Boolean, { defaultValue: true }) dryRun: boolean,
     @Arg('accountId', () => ID, { nullable: true }) accountId?: string,
   ): Promise<PurgeCertificatesPayload> {
-    const result = await ctx.maintenance.purge(siteId, { expiredOnly, dryRun, now: new Date(), ...(accountId ? { accountId } : {}) });
+    const result = await ctx.maintenance.purge(siteId, { expiredOnly, dryRun, now: new Date(), ...(accountId === undefined || accountId === null ? {} : { accountId }) });
     return {
       certificates: result.certificates.map((certificate) => toCertificateType(certificate, ctx)),
       deleted: result.deleted,
@@ -68,7 +68,7 @@ function isGiven<T>(value: T | null | undefined): value is T {
 }
 
 function targetOf(target: DeployTargetInput, index: number): DeployTarget {
-  const account = target.accountId ? { accountId: target.accountId } : {};
+  const account = target.accountId === undefined || target.accountId === null ? {} : { accountId: target.accountId };
   const given = [target.esaSiteId, target.slbListener, target.slbDomainExtension].filter((value) => value !== null && value !== undefined).length;
   if (given !== 1) throw GatewayError.refused('BAD_USER_INPUT', 'GATEWAY', `targets[${index}]: give exactly one of esaSiteId, slbListener and slbDomainExtension.`);
   if (target.esaSiteId) return { esaSite: { siteId: target.esaSiteId, ...account } };

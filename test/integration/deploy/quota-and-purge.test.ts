@@ -77,8 +77,10 @@ describe("an ESA site's certificate quota, and purging what holds it without ser
     expect((again.data as Purge).purgeCertificates).toEqual({ deleted: false, certificates: [], errors: [] });
   });
 
-  it('answers an unknown site with the documented code', async () => {
+  it('answers an unknown site with the documented code, for the quota and for a purge alike', async () => {
     const answer = await cloud.gateway.execute(untyped(QUOTA), { siteId: '9999999999999' });
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'SiteNotFound' });
+    const purge = await cloud.gateway.execute(untyped(PURGE), { siteId: '9999999999999', dryRun: false });
+    expect(purge.errors?.[0]?.extensions).toMatchObject({ code: 'SiteNotFound' });
   });
 });

@@ -39,6 +39,27 @@ describe('ACCOUNTS', () => {
     expect(() => parseConfig({ ACCOUNTS: '[]', ACCOUNTS_FILE: join(dir, 'accounts.json') })).toThrow(/Set ACCOUNTS or ACCOUNTS_FILE, not both/);
   });
 
+  it('refuses at start a key allowed an account that is not configured (a typo that would refuse it everything)', () => {
+    const keys = (accounts: string[]) => JSON.stringify([{ key: 'reader-key-0123456789abcdef', scopes: ['certificates:read'], accounts }]);
+    expect(() => parseConfig({ ACCOUNTS: JSON.stringify(ACCOUNTS), API_KEYS: keys(['prod', 'shpo']) })).toThrow(/^API_KEYS\[0\]\.accounts names an account that is not configured \(accounts: prod, shop\)/);
+    expect(parseConfig({ ACCOUNTS: JSON.stringify(ACCOUNTS), API_KEYS: keys(['shop']) }).apiKeys[0]?.accounts).toEqual(['shop']);
+    expect(() => parseConfig({ API_KEYS: keys(['prod']) })).toThrow(/accounts: default/);
+    expect(parseConfig({ API_KEYS: keys(['default']) }).apiKeys).toHaveLength(1);
+  });
+
+  it('never prints a field name that may be a pasted key or secret', () => {
+    const secret = 'Zq8Rk2Lm9Np4Xt7Vb3Hc6Jd1Fg5Ws0Ae';
+    let message = '';
+    try {
+      parseConfig({ ACCOUNTS: JSON.stringify([{ id: 'prod', [secret]: 'x' }]) });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/unknown field/);
+    expect(message).not.toContain(secret);
+    expect(() => parseConfig({ ACCOUNTS: JSON.stringify([{ id: 'prod', roleArm: 'x' }]) })).toThrow(/unknown field "roleArm"/);
+  });
+
   it('refuses a bad STS_ENDPOINT with one line naming it, and defaults to sts.aliyuncs.com', () => {
     expect(parseConfig({}).stsEndpoint).toBe('sts.aliyuncs.com');
     expect(() => parseConfig({ STS_ENDPOINT: 'http://sts.example/' })).toThrow(ConfigError);

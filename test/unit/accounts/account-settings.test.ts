@@ -55,7 +55,7 @@ describe('the ACCOUNTS setting', () => {
     ['an unknown field', JSON.stringify([{ id: 'prod', ...key, secretKey: SECRET }]), 'unknown field "secretKey"'],
     ['a misspelt field', JSON.stringify([{ id: 'prod', accessKeyId: 'LTAI5tKeyId0001', accessKeySecrets: SECRET }]), 'unknown field "accessKeySecrets"'],
     ['the secret as a field name', JSON.stringify([{ id: 'prod', ...key, [SECRET]: true }]), 'unknown field:'],
-    ['a __proto__ field', `[{"id":"prod","accessKeyId":"LTAI5tKeyId0001","accessKeySecret":"${SECRET}","__proto__":{"roleArn":"x"}}]`, 'unknown field "__proto__"'],
+    ['a __proto__ field', `[{"id":"prod","accessKeyId":"LTAI5tKeyId0001","accessKeySecret":"${SECRET}","__proto__":{"roleArn":"x"}}]`, 'ACCOUNTS[0] has an unknown field'],
     ['an id without its secret', JSON.stringify([{ id: 'prod', accessKeyId: 'LTAI5tKeyId0001' }]), 'accessKeyId without accessKeySecret'],
     ['a secret without its id', JSON.stringify([{ id: 'prod', accessKeySecret: SECRET }]), 'accessKeySecret without accessKeyId'],
     ['neither a key nor a role', JSON.stringify([{ id: 'prod', name: 'Production' }]), 'needs accessKeyId and accessKeySecret, or roleArn'],
