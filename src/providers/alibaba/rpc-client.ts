@@ -86,10 +86,13 @@ export class RpcClient {
 
   private async callOnce<T>(action: string, call: RpcCall, used: { credentials?: CloudCredentials }): Promise<RpcAnswer<T>> {
     const { resilience, timeoutMs } = this.options;
+    // Credentials first, outside this product's deadline: a role's STS call has its own, so a slow or
+    // failing STS answers as STS, not as the product that waited for it.
+    const client = await this.clientFor(action, used);
     const out = new Set<AttemptReport>();
-    if (!resilience) return this.attempt<T>(action, call, timeoutMs, out, 1, used);
+    if (!resilience) return this.attempt<T>(action, call, timeoutMs, out, 1, client);
     try {
-      return await resilience.execute(action, timeoutMs, (attemptMs, attempt) => this.attempt<T>(action, call, attemptMs, out, attempt, used));
+      return await resilience.execute(action, timeoutMs, (attemptMs, attempt) => this.attempt<T>(action, call, attemptMs, out, attempt, client));
     } catch (error) {
       // The deadline answers the caller without waiting for the attempt still out (its own timer may
       // fire a moment later): it is reported now, so it is counted before the caller hears of it.
@@ -99,8 +102,7 @@ export class RpcClient {
   }
 
   /** Attempt number `attempt` (1 for the first), abandoned after `timeoutMs`; while unanswered, its report waits in `out`. */
-  private async attempt<T>(action: string, call: RpcCall, timeoutMs: number, out: Set<AttemptReport>, attempt: number, used: { credentials?: CloudCredentials }): Promise<RpcAnswer<T>> {
-    const client = await this.clientFor(action, used);
+  private async attempt<T>(action: string, call: RpcCall, timeoutMs: number, out: Set<AttemptReport>, attempt: number, client: OpenApi): Promise<RpcAnswer<T>> {
     const params = new $OpenApi.Params({
       action,
       version: this.options.version,

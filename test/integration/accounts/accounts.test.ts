@@ -3,7 +3,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { eventCertificate, newEvent } from '../../../src/radar/certificate-event';
 import { type CloudCredentials } from '../../../src/accounts/credentials';
-import { parseConfig } from '../../../src/config';
+import { parseConfig, type GatewayConfig } from '../../../src/config';
 import { StsClient } from '../../../src/providers/sts/sts-client';
 import { createLogger } from '../../../src/server/logger';
 import { bearer, untyped } from '../../helpers/callers';
@@ -46,7 +46,11 @@ describe('one gateway over an access-key account and a RAM-role account', () => 
   // Watched, not replaced: every AssumeRole still goes to the emulator; the test keeps what it answered.
   const assumed = jest.spyOn(StsClient.prototype, 'assumeRole');
 
-  async function startGateway(extraAccounts: unknown[] = []): Promise<TestGateway> {
+  function startGateway(extraAccounts: unknown[] = []): Promise<TestGateway> {
+    return startGatewayWith({}, extraAccounts);
+  }
+
+  async function startGatewayWith(settings: Partial<GatewayConfig>, extraAccounts: unknown[] = []): Promise<TestGateway> {
     const env = {
       ACCOUNTS: JSON.stringify([
         { id: 'prod', name: 'Production', accessKeyId: PROD.id, accessKeySecret: PROD.secret },
@@ -67,7 +71,7 @@ describe('one gateway over an access-key account and a RAM-role account', () => 
     });
     return startTestGateway(
       emulator,
-      { accounts: parsed.accounts, apiKeys: parsed.apiKeys, stsEndpoint: emulator.endpoint, redisUrl: redis.url, logLevel: 'debug' },
+      { accounts: parsed.accounts, apiKeys: parsed.apiKeys, stsEndpoint: emulator.endpoint, redisUrl: redis.url, logLevel: 'debug', ...settings },
       { logger: createLogger('debug', sink) },
     );
   }
@@ -195,6 +199,25 @@ describe('one gateway over an access-key account and a RAM-role account', () => 
     const elsewhere = `crt_${Buffer.from(`nowhere/${certificate?.kind}:${certificate?.regionId}:${certificate?.nativeId}`).toString('base64url')}`;
     const refused = await gateway.execute(untyped(ONE), { id: elsewhere }, bearer(EVERYONE));
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'InvalidParameter', category: 'BAD_USER_INPUT' });
+  });
+
+  it('blames a slow STS on STS: the role account is unhealthy with STS AssumeRole named, the others healthy', async () => {
+    await gateway.stop();
+    expect((await emulator.admin('POST', 'faults', { product: 'STS', action: 'AssumeRole', latencyMs: 3_000 })).status).toBe(201);
+    try {
+      const restarted = Date.now();
+      gateway = await startGatewayWith({ upstreamTimeoutMs: 1_000 }, [{ id: 'slow', roleArn: `acs:ram::${shopUid}:role/cert-reader`, roleSessionName: 'slow-session' }]);
+      await gateway.inventory.swept(restarted);
+      const accounts = (await read<Accounts>(ACCOUNTS, EVERYONE)).data?.accounts ?? [];
+      const slow = accounts.find((account) => account.id === 'slow');
+      expect(slow?.status).toBe('unhealthy');
+      expect(slow?.error).toMatch(/^UPSTREAM_TIMEOUT: .*STS AssumeRole/);
+      expect(accounts.find((account) => account.id === 'prod')?.status).toBe('healthy');
+    } finally {
+      await emulator.admin('DELETE', 'faults');
+      await gateway.stop();
+      gateway = await startGateway();
+    }
   });
 
   it("tells a subscriber allowed one account only of that account's certificates", async () => {
