@@ -1,4 +1,5 @@
 import { DEMO } from '../../../src/emulator/state/demo';
+import { type CertificateEvent } from '../../../src/radar/certificate-event';
 import { AlibabaTestClient } from '../../helpers/alibaba-client';
 import { untyped } from '../../helpers/callers';
 import { type TestGateway } from '../../helpers/gateway';
@@ -76,6 +77,27 @@ describe('deploying one certificate to a site and to listeners in two regions', 
       for (const node of nodes) expect(sortUsages(node.usages)).toEqual(sortUsages(expected));
     }
     expect(await two.emulator.stats()).toEqual({});
+  });
+
+  it('announces each deployed certificate as certificate.changed (deployed), on the other instance too', async () => {
+    const heard: CertificateEvent[] = [];
+    const stop = two.second.events.subscribe((event) => heard.push(event));
+    try {
+      const pem = newPem('deploy-events');
+      const results = await deploy(two.first, {
+        source: { pem: { certificate: pem.certificatePem, privateKey: pem.privateKeyPem } },
+        targets: [{ esaSiteId: DEMO.sites.example }, { slbListener: SHANGHAI }],
+      });
+      const deployed = results.map((result) => result.certificate?.id);
+      const announced = () => new Set(heard.filter((event) => event.type === 'certificate.changed' && event.change === 'deployed').map((event) => event.certificate.id));
+      for (let tries = 0; deployed.some((id) => !announced().has(id as string)) && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const id of deployed) expect(announced()).toContain(id);
+      // The certificate the listener served before lost its usage: it is announced too.
+      const before = heard.find((event) => event.change === 'deployed' && event.certificate.nativeId === DEMO.serverCertificates.apiListener);
+      expect(before).toBeDefined();
+    } finally {
+      stop();
+    }
   });
 
   it('uploads nothing when the same deploy is repeated', async () => {
