@@ -5,6 +5,7 @@ import { sameEntry, type InventoryEntry } from './inventory-entry';
 import { SITE_GONE, type Inventory } from './inventory';
 import { type SourceStatus } from './inventory-store';
 import { parseSource, Sources } from './sources';
+import { preciseNow } from './inventory-view';
 
 /** What one source's read changed: each certificate before and after (absent: new, or gone). */
 export interface SourceDelta {
@@ -66,9 +67,10 @@ export class InventorySweeper {
         const source = reads[next++] as (typeof reads)[number];
         report.sources += 1;
         try {
+          const readSince = preciseNow();
           const certificates = await source.read();
           const firstRead = this.inventory.source(source.name)?.lastSuccessAt === undefined;
-          const { upserts, removals, before: held } = this.inventory.difference(source.name, certificates);
+          const { upserts, removals, before: held } = this.inventory.difference(source.name, certificates, readSince);
           report.upserts += upserts.length;
           report.removals += removals.length;
           const changes = [

@@ -18,6 +18,8 @@ interface Indexed {
   hosts: string[];
   /** Name, CN, SANs and native id, lower-cased, for `search`. */
   text: string;
+  /** When this process applied it (epoch ms): a list read before then does not know it. */
+  appliedAt: number;
 }
 
 export interface InventoryPage {
@@ -65,6 +67,11 @@ export class InventoryView {
 
   get(id: string): InventoryEntry | undefined {
     return this.byId.get(id)?.entry;
+  }
+
+  /** When this process applied the entry (epoch ms); undefined when it holds none. */
+  appliedAt(id: string): number | undefined {
+    return this.byId.get(id)?.appliedAt;
   }
 
   /** The entries one source holds now, by id (a copy the caller may change). */
@@ -283,12 +290,18 @@ function covers(hosts: readonly string[], hostname: string): boolean {
   return hosts.some((host) => host === hostname || host === wildcard);
 }
 
+/** Epoch ms with a fraction: an entry applied and a read begun in the same millisecond are still ordered. */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 function indexed(entry: InventoryEntry): Indexed {
   const { certificate } = entry;
   const hosts = [...new Set([certificate.commonName, ...certificate.subjectAlternativeNames].filter((host): host is string => !!host).map((host) => host.toLowerCase()))];
   return {
     id: entry.id,
     entry,
+    appliedAt: preciseNow(),
     notAfter: certificate.notAfter?.getTime() ?? Number.MAX_VALUE,
     notBefore: certificate.notBefore?.getTime() ?? 0,
     name: (certificate.name ?? '').toLowerCase(),

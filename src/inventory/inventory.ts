@@ -90,7 +90,7 @@ export class Inventory implements InventoryUpdates {
    * the source's status refreshed (and settled, when the read began after it was unsettled).
    */
   async refresh(source: string, certificates: readonly Certificate[], readSince: Date): Promise<void> {
-    const { upserts, removals } = this.difference(source, certificates);
+    const { upserts, removals } = this.difference(source, certificates, readSince.getTime());
     const previous = this.sources.get(source);
     const stillUnsettled = previous?.unsettledSince !== undefined && Date.parse(previous.unsettledSince) > readSince.getTime();
     const status: SourceStatus = {
@@ -107,19 +107,27 @@ export class Inventory implements InventoryUpdates {
    * What writing a source's list as just read changes in the index: the entries new or changed
    * (`before`: what the index held of each), and the ids the list no longer has. A list that does not
    * say where its certificates are served (usages undefined: a certificate list read alone) keeps the
-   * usages the index holds; only a read of the usages (the sweep's) changes them.
+   * usages the index holds; only a read of the usages (the sweep's) changes them. An entry written
+   * after the read began (`readSince`, epoch ms: a mutation's, while the list was on its way) is newer
+   * than the list: it is neither changed nor removed by it.
    */
-  difference(source: string, certificates: readonly Certificate[]): { upserts: InventoryEntry[]; removals: string[]; before: Map<string, InventoryEntry> } {
+  difference(
+    source: string,
+    certificates: readonly Certificate[],
+    readSince = Number.POSITIVE_INFINITY,
+  ): { upserts: InventoryEntry[]; removals: string[]; before: Map<string, InventoryEntry> } {
     const before = this.entriesOf(source);
     const gone = new Map(before);
+    const newer = (id: string) => (this.view.appliedAt(id) ?? 0) >= readSince;
     const upserts: InventoryEntry[] = [];
     for (const certificate of certificates) {
       const entry = entryOf(this.withHeld(certificate), source);
       const held = gone.get(entry.id);
       gone.delete(entry.id);
+      if (held && newer(entry.id)) continue;
       if (!held || !sameEntry(held, entry)) upserts.push(entry);
     }
-    return { upserts, removals: [...gone.keys()], before };
+    return { upserts, removals: [...gone.keys()].filter((id) => !newer(id)), before };
   }
 
   /**
