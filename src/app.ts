@@ -334,7 +334,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, options: Gat
     metrics,
     logger,
     tracing,
-    readiness: () => readiness(upstream, config.upstreamTimeoutMs, config.redisUrl ? cacheStore : undefined),
+    readiness: () => readiness(upstream.protocol, readinessTargets(upstream, config), config.upstreamTimeoutMs, config.redisUrl ? cacheStore : undefined),
   });
   // Subscriptions: graphql-ws on the same /graphql, with the same keys, limits and contexts.
   const subscriptions = attachSubscriptions(http.server, {
@@ -414,11 +414,23 @@ function bullConnection(url: string, cluster: boolean, opened: Set<Cluster>): Co
   };
 }
 
+/**
+ * The endpoints readiness probes: ESA and SLB; an account's own ESA endpoint (`esa <account>`) when it
+ * differs; STS when an account signs through a role.
+ */
+function readinessTargets(upstream: Upstream, config: Readonly<GatewayConfig>): Record<string, string> {
+  const targets: Record<string, string> = { esa: upstream.esaEndpoint, slb: upstream.slbEndpoint };
+  for (const account of config.accounts) {
+    if (account.esaEndpoint && account.esaEndpoint !== upstream.esaEndpoint) targets[`esa ${account.id}`] = account.esaEndpoint;
+  }
+  if (config.accounts.some((account) => account.role)) targets.sts = upstream.stsEndpoint;
+  return targets;
+}
+
 /** Ready when Redis (if configured) answers PING and each upstream endpoint answers HTTP at all. */
-async function readiness(upstream: Upstream, timeoutMs: number, redis?: GuardedStore): Promise<Readiness> {
-  const targets = { esa: upstream.esaEndpoint, slb: upstream.slbEndpoint };
+async function readiness(protocol: 'http' | 'https', targets: Record<string, string>, timeoutMs: number, redis?: GuardedStore): Promise<Readiness> {
   const entries = await Promise.all([
-    ...Object.entries(targets).map(async ([name, endpoint]) => [name, await probe(upstream.protocol, endpoint, Math.min(timeoutMs, 2000))] as const),
+    ...Object.entries(targets).map(async ([name, endpoint]) => [name, await probe(protocol, endpoint, Math.min(timeoutMs, 2000))] as const),
     ...(redis ? [redis.store.ping().then(() => ['redis', 'ok'] as const, (error: Error) => ['redis', error.message] as const)] : []),
   ]);
   const checks = Object.fromEntries(entries);

@@ -108,6 +108,11 @@ describe('one gateway over an access-key account and a RAM-role account', () => 
     ]);
   });
 
+  it('is ready when STS answers too, since a role account signs through it', async () => {
+    const ready = await fetch(`${gateway.url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', checks: { esa: 'ok', slb: 'ok', sts: 'ok', redis: 'ok' } }]);
+  });
+
   it("shows each account's certificates with its accountId, the role's from the role's own account", async () => {
     const shop = await read<Page>(PAGE, EVERYONE, { filter: { accountIds: ['shop'] } });
     const prod = await read<Page>(PAGE, EVERYONE, { filter: { accountIds: ['prod'] } });
