@@ -6,6 +6,7 @@ import { encodeCertificateId } from './global-id';
 import { pemFacts } from './pem-facts';
 import { type CloudAccounts, type ExclusiveRuns, type InventoryUpdates } from './ports';
 import { checkCertificateAndKey } from './validation/pem-checks';
+import { checkUploadedName } from './validation/server-certificate-names';
 
 /** What is deployed: a certificate the gateway knows, a PEM and its key, or a Certificate Management Service id. */
 export type DeploySource = { certificateId: string } | { pem: { certificate: string; privateKey: string; name?: string } } | { casId: string };
@@ -64,6 +65,8 @@ export class DeployService {
       throw GatewayError.refused('BAD_USER_INPUT', 'GATEWAY', `Give 1 to ${MAX_TARGETS} targets.`);
     }
     const from = await this.source(source);
+    // A name SLB would refuse fails the whole deploy before anything is uploaded, not one region's targets after another's.
+    if (from.pem?.name !== undefined && targets.some((target) => !('esaSite' in target))) checkUploadedName(from.pem.name);
     // Each target's scope, refused alone when it is not one (a bad site id, an account the key may not use).
     const scopes = targets.map((target) => settle(() => this.scopeOf(target)));
     const copies = new Map<string, Promise<Certificate>>();

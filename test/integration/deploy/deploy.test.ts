@@ -189,6 +189,15 @@ describe('deploying one certificate to a site and to listeners in two regions', 
     expect(await two.emulator.stats()).toEqual({});
   });
 
+  it('refuses a copy name SLB would refuse before uploading anywhere', async () => {
+    const pem = newPem('deploy-badname');
+    const answer = await two.first.execute(untyped(DEPLOY), {
+      input: { source: { pem: { certificate: pem.certificatePem, privateKey: pem.privateKeyPem, name: 'not a valid name!' } }, targets: [{ esaSiteId: DEMO.sites.example }, { slbListener: HANGZHOU }] },
+    });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'InvalidParameter', category: 'BAD_USER_INPUT' });
+    expect(await two.emulator.stats()).toEqual({});
+  });
+
   async function usagesByNative(gateway: TestGateway, nativeId: string) {
     const answer = await gateway.execute(untyped(`query { certificates(first: 100, filter: { providers: [SLB] }) { nodes { id nativeId usages { type accountId regionId loadBalancerId listenerPort domain siteId } } } }`));
     expect(answer.errors).toBeUndefined();
