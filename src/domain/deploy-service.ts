@@ -98,8 +98,6 @@ export class DeployService {
 
   /** Checks the source and learns what identifies its copies. */
   private async source(source: DeploySource): Promise<Source> {
-    const given = [('certificateId' in source && source.certificateId !== undefined) as boolean, 'pem' in source && source.pem !== undefined, 'casId' in source && source.casId !== undefined].filter(Boolean);
-    if (given.length !== 1) throw GatewayError.refused('BAD_USER_INPUT', 'GATEWAY', 'Give exactly one source: certificateId, pem or casId.');
     if ('pem' in source) {
       checkCertificateAndKey(source.pem.certificate, source.pem.privateKey, 'SLB', 'UploadServerCertificate');
       const facts = pemFacts(source.pem.certificate);
@@ -120,8 +118,6 @@ export class DeployService {
   }
 
   private scopeOf(target: DeployTarget): Scope {
-    const given = ['esaSite' in target, 'slbListener' in target, 'slbDomainExtension' in target].filter(Boolean);
-    if (given.length !== 1) throw GatewayError.refused('BAD_USER_INPUT', 'GATEWAY', 'Give exactly one of esaSiteId, slbListener and slbDomainExtension for each target.');
     if ('esaSite' in target) {
       const key = this.certificates.siteKey(target.esaSite.siteId, target.esaSite.accountId, 'SetCertificate');
       this.access.requireSite(key.siteId);

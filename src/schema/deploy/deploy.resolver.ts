@@ -55,9 +55,8 @@ export class DeployResolver {
 function sourceOf(source: DeployCertificateInput['source']): DeploySource {
   const { certificateId, pem, casId } = source;
   // A field given empty is given all the same: it counts, and the service refuses it as what it is.
-  const given = [certificateId, pem, casId].filter(isGiven);
-  // More or fewer than one is refused by the service with the same words.
-  if (given.length !== 1) return { ...(isGiven(certificateId) ? { certificateId } : {}), ...(isGiven(pem) ? { pem } : {}), ...(isGiven(casId) ? { casId } : {}) } as DeploySource;
+  // Exactly one, here where the input is read: the domain's DeploySource cannot hold more or fewer.
+  if ([certificateId, pem, casId].filter(isGiven).length !== 1) throw GatewayError.refused('BAD_USER_INPUT', 'GATEWAY', 'Give exactly one source: certificateId, pem or casId.');
   if (isGiven(pem)) return { pem: { certificate: pem.certificate, privateKey: pem.privateKey, ...(pem.name ? { name: pem.name } : {}) } };
   if (isGiven(casId)) return { casId };
   return { certificateId: certificateId as string };
@@ -68,10 +67,9 @@ function isGiven<T>(value: T | null | undefined): value is T {
 }
 
 function targetOf(target: DeployTargetInput, index: number): DeployTarget {
-  const account = target.accountId === undefined || target.accountId === null ? {} : { accountId: target.accountId };
-  const given = [target.esaSiteId, target.slbListener, target.slbDomainExtension].filter((value) => value !== null && value !== undefined).length;
-  if (given !== 1) throw GatewayError.refused('BAD_USER_INPUT', 'GATEWAY', `targets[${index}]: give exactly one of esaSiteId, slbListener and slbDomainExtension.`);
-  if (target.esaSiteId) return { esaSite: { siteId: target.esaSiteId, ...account } };
-  if (target.slbListener) return { slbListener: { ...target.slbListener, ...account } };
+  const account = isGiven(target.accountId) ? { accountId: target.accountId } : {};
+  if ([target.esaSiteId, target.slbListener, target.slbDomainExtension].filter(isGiven).length !== 1) throw GatewayError.refused('BAD_USER_INPUT', 'GATEWAY', `targets[${index}]: give exactly one of esaSiteId, slbListener and slbDomainExtension.`);
+  if (isGiven(target.esaSiteId)) return { esaSite: { siteId: target.esaSiteId, ...account } };
+  if (isGiven(target.slbListener)) return { slbListener: { ...target.slbListener, ...account } };
   return { slbDomainExtension: { ...(target.slbDomainExtension as NonNullable<DeployTargetInput['slbDomainExtension']>), ...account } };
 }

@@ -186,6 +186,12 @@ describe('deploying one certificate to a site and to listeners in two regions', 
     });
     expect(twoSources.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(twoSources.text).not.toContain('PRIVATE KEY');
+    // Given empty is given: a site id of "" is refused as a site id, one result of its own.
+    const emptySite = await two.first.execute(untyped(DEPLOY), { input: { source: { casId: '12345' }, targets: [{ esaSiteId: '' }] } });
+    expect(emptySite.errors).toBeUndefined();
+    expect((emptySite.data as { deployCertificate: { results: Result[] } }).deployCertificate.results).toEqual([
+      { status: 'FAILED', errorCode: 'MissingSiteId', errorMessage: expect.any(String), certificate: null },
+    ]);
     expect(await two.emulator.stats()).toEqual({});
   });
 
